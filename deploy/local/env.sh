@@ -1,0 +1,73 @@
+# Sourced by every deploy/local script: where things live and which ports they use.
+# Every value can be overridden from the environment (JIAODUI_*).
+JIAODUI_ROOT=${JIAODUI_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+STACK_DIR=${JIAODUI_STACK_DIR:-$JIAODUI_ROOT/.stack}
+# PostgreSQL refuses to run as root and its data folder must be reachable by the
+# `postgres` user; a clone inside a mode-700 home is not, so the cluster lives
+# outside the project, in a folder named after the project path.
+PG_HOME=${JIAODUI_PG_HOME:-/var/tmp/jiaodui-pg-$(printf '%s' "$JIAODUI_ROOT" | md5sum | cut -c1-8)}
+PG_PORT=${JIAODUI_PG_PORT:-5432}
+PG_USER=${JIAODUI_PG_USER:-jiaodui}
+PG_PASSWORD=${JIAODUI_PG_PASSWORD:-jiaodui}
+REDIS_PORT=${JIAODUI_REDIS_PORT:-6379}
+KAFKA_PORT=${JIAODUI_KAFKA_PORT:-9092}
+KAFKA_CONTROLLER_PORT=${JIAODUI_KAFKA_CONTROLLER_PORT:-9093}
+KAFKA_HEAP=${JIAODUI_KAFKA_HEAP:-1g}
+KAFKA_PARTITIONS=${JIAODUI_KAFKA_PARTITIONS:-6}
+GATEWAY_PORT=${JIAODUI_GATEWAY_PORT:-8080}
+SMTP_PORT=${JIAODUI_SMTP_PORT:-1025}
+SMS_PORT=${JIAODUI_SMS_PORT:-1080}
+IDENTITY_PORT=${JIAODUI_IDENTITY_PORT:-8001}
+RECORDS_PORT=${JIAODUI_RECORDS_PORT:-8002}
+PHOTOS_PORT=${JIAODUI_PHOTOS_PORT:-8003}
+NOTIFY_PORT=${JIAODUI_NOTIFY_PORT:-8004}
+CORRECTIONS_PORT=${JIAODUI_CORRECTIONS_PORT:-8005}
+SERVICES="identity records photos notify corrections"
+LOG_DIR=$STACK_DIR/logs
+RUN_DIR=$STACK_DIR/run
+
+mkdir -p "$LOG_DIR" "$RUN_DIR"
+
+log() { printf '[stack] %s\n' "$*" >&2; }
+
+# port_open PORT: true when something accepts TCP connections on 127.0.0.1:PORT
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wait_for DESCRIPTION SECONDS COMMAND...: poll COMMAND until it succeeds or time runs out
+wait_for() {
+  local what=$1 secs=$2; shift 2
+  local deadline=$((SECONDS + secs))
+  until "$@"; do
+    if ((SECONDS >= deadline)); then log "timed out after ${secs}s waiting for $what"; return 1; fi
+    sleep 0.2
+  done
+}
+
+# pid_alive NAME: true when $RUN_DIR/NAME.pid names a live process
+pid_alive() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
+
+# stop_pid NAME [SECONDS]: TERM the process in NAME.pid, KILL it if it lingers
+stop_pid() {
+  local name=$1 secs=${2:-20} pid
+  pid_alive "$name" || { rm -f "$RUN_DIR/$name.pid"; return 0; }
+  pid=$(cat "$RUN_DIR/$name.pid")
+  kill "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + secs))
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then kill -9 "$pid" 2>/dev/null || true; break; fi
+    sleep 0.2
+  done
+  rm -f "$RUN_DIR/$name.pid"
+}
+
+# apt_install PACKAGE...: install Debian packages that are missing (we run as root)
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  ((${#missing[@]})) || return 0
+  log "apt-get install ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"$LOG_DIR/apt.log" 2>&1 || {
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >>"$LOG_DIR/apt.log" 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >>"$LOG_DIR/apt.log" 2>&1
+  }
+}

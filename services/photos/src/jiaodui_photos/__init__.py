@@ -1,0 +1,1 @@
+"""jiaodui photos service."""
