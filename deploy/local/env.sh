@@ -43,8 +43,8 @@ wait_for() {
   done
 }
 
-# pid_alive NAME: true when $RUN_DIR/NAME.pid names a live process
-pid_alive() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
+# pid_alive NAME: true when $RUN_DIR/NAME.pid names a live process (zombies do not count)
+pid_alive() { [ -f "$RUN_DIR/$1.pid" ] && proc_alive "$(cat "$RUN_DIR/$1.pid")"; }
 
 # stop_pid NAME [SECONDS]: TERM the process in NAME.pid, KILL it if it lingers
 stop_pid() {
@@ -53,7 +53,7 @@ stop_pid() {
   pid=$(cat "$RUN_DIR/$name.pid")
   kill "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + secs))
-  while kill -0 "$pid" 2>/dev/null; do
+  while proc_alive "$pid"; do
     if ((SECONDS >= deadline)); then kill -9 "$pid" 2>/dev/null || true; break; fi
     sleep 0.2
   done
@@ -70,4 +70,28 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive apt-get update -q >>"$LOG_DIR/apt.log" 2>&1
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >>"$LOG_DIR/apt.log" 2>&1
   }
+}
+
+# http_ok URL: true when URL answers 2xx within 2 seconds
+http_ok() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
+
+# spawn_bg NAME COMMAND...: start COMMAND detached from this shell (own session, stdin from
+# /dev/null, stdout+stderr appended to $LOG_DIR/NAME.log) and record its pid in $RUN_DIR/NAME.pid.
+# The pid is the command's own (it is exec'd), whether or not the caller has job control.
+spawn_bg() {
+  local name=$1; shift
+  rm -f "$RUN_DIR/$name.pid"
+  setsid -f bash -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$RUN_DIR/$name.pid" "$@" \
+    </dev/null >>"$LOG_DIR/$name.log" 2>&1
+  local deadline=$((SECONDS + 5))
+  until [ -s "$RUN_DIR/$name.pid" ]; do
+    if ((SECONDS >= deadline)); then log "$name: no pid file after 5s"; return 1; fi
+    sleep 0.05
+  done
+}
+
+# proc_alive PID: true when PID is a running process. A zombie is not: where PID 1 does not reap
+# orphans (containers without an init), a killed daemon stays a zombie and kill -0 still succeeds.
+proc_alive() {
+  [[ $1 =~ ^[0-9]+$ ]] && kill -0 "$1" 2>/dev/null && ! grep -qs '^State:[[:space:]]*[ZX]' "/proc/$1/status"
 }

@@ -1,0 +1,203 @@
+"""The idempotent event consumer (inbox): each event takes effect once.
+
+For every message the handler runs in a database transaction that also records
+``(consumer, event_id)`` in the inbox; a redelivered event finds its row and is
+dropped. Offsets are committed only after the database commit. A message that
+keeps failing is retried with backoff, then sent with its error to
+``<topic>.dlq`` so the partition moves on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, KafkaError
+from jiaodui_contracts import (
+    HEADER_CORRELATION_ID,
+    CloudEvent,
+    dlq_topic,
+    from_json_bytes,
+    parse_data,
+)
+from pydantic import BaseModel
+
+from jiaodui_runtime import metrics
+from jiaodui_runtime.context import bind_correlation_id
+from jiaodui_runtime.logging import get_logger
+from jiaodui_runtime.relay import Publisher
+
+Handler = Callable[[asyncpg.Connection, CloudEvent, BaseModel], Awaitable[None]]
+"""An event handler: applies the event's effects using the given transaction."""
+
+_log = get_logger(__name__)
+
+
+class EventConsumer:
+    """Consume ``topics`` as consumer group ``name``, dispatching by event type."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        bootstrap: str,
+        pool: asyncpg.Pool,
+        handlers: Mapping[str, Handler],
+        topics: list[str],
+        dead_letters: Publisher,
+        max_retries: int = 5,
+        retry_backoff_s: float = 0.2,
+        batch_size: int = 500,
+    ) -> None:
+        self.name = name
+        self._bootstrap = bootstrap
+        self._pool = pool
+        self._handlers = dict(handlers)
+        self._topics = topics
+        self._dead_letters = dead_letters
+        self._max_retries = max_retries
+        self._retry_backoff_s = retry_backoff_s
+        self._batch_size = batch_size
+        self._stopping = False
+        self._consumer: AIOKafkaConsumer | None = None
+
+    def stop(self) -> None:
+        self._stopping = True
+
+    async def run(self) -> None:
+        """Consume until stopped; broker outages are waited out, never fatal."""
+        backoff = 0.5
+        while not self._stopping:
+            try:
+                await self._run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                _log.warning("consumer_error", consumer=self.name, error=repr(exc))
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    async def _run_once(self) -> None:
+        consumer = AIOKafkaConsumer(
+            *self._topics,
+            bootstrap_servers=self._bootstrap,
+            group_id=self.name,
+            client_id=self.name,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=self._batch_size,
+            session_timeout_ms=30000,
+            heartbeat_interval_ms=3000,
+            max_poll_interval_ms=300000,
+        )
+        await consumer.start()
+        self._consumer = consumer
+        last_lag = 0.0
+        try:
+            while not self._stopping:
+                batches = await consumer.getmany(timeout_ms=500, max_records=self._batch_size)
+                for tp, records in batches.items():
+                    for record in records:
+                        await self._handle(record)
+                    await self._commit(consumer, tp, records[-1].offset + 1)
+                if time.monotonic() - last_lag > 1.0:
+                    await self._observe_lag(consumer)
+                    last_lag = time.monotonic()
+        finally:
+            self._consumer = None
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(consumer.stop(), 10)
+
+    async def _commit(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
+        if tp not in consumer.assignment():
+            return  # lost in a rebalance: the new owner resumes; the inbox drops repeats
+        try:
+            await consumer.commit({tp: offset})
+        except (CommitFailedError, KafkaError) as exc:
+            _log.warning("offset_commit_failed", consumer=self.name, error=repr(exc))
+
+    async def _observe_lag(self, consumer: AIOKafkaConsumer) -> None:
+        for tp in consumer.assignment():
+            high = consumer.highwater(tp)
+            if high is None:
+                continue
+            with contextlib.suppress(Exception):
+                position = await asyncio.wait_for(consumer.position(tp), 1.0)
+                metrics.CONSUMER_LAG.labels(self.name, tp.topic, str(tp.partition)).set(
+                    max(0, high - position)
+                )
+
+    async def _handle(self, record: ConsumerRecord[Any, Any]) -> None:
+        try:
+            event = from_json_bytes(record.value)
+        except Exception as exc:  # noqa: BLE001 - a malformed message is poison
+            await self._dead_letter(record, f"unreadable envelope: {exc!r}")
+            return
+        handler = self._handlers.get(event.type)
+        if handler is None:
+            metrics.EVENTS_CONSUMED.labels(self.name, record.topic, "ignored").inc()
+            return
+        headers = dict(record.headers or ())
+        correlation = headers.get(HEADER_CORRELATION_ID)
+        bind_correlation_id(correlation.decode() if correlation else event.id, event_id=event.id)
+        delay = self._retry_backoff_s
+        for attempt in range(1, self._max_retries + 1):
+            try:
+                outcome = await self._apply(record, event, handler)
+            except Exception as exc:  # noqa: BLE001
+                _log.warning(
+                    "event_handler_failed",
+                    consumer=self.name, type=event.type, attempt=attempt, error=repr(exc),
+                )
+                if attempt == self._max_retries:
+                    await self._dead_letter(record, repr(exc))
+                    return
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+            else:
+                metrics.EVENTS_CONSUMED.labels(self.name, record.topic, outcome).inc()
+                if outcome == "processed":
+                    age = time.time() - event.time.timestamp()
+                    metrics.EVENT_LATENCY.labels(self.name).observe(max(age, 0.0))
+                return
+
+    async def _apply(self, record: ConsumerRecord[Any, Any], event: CloudEvent, handler: Handler) -> str:
+        async with self._pool.acquire() as conn, conn.transaction():
+            first_time = await conn.fetchval(
+                "INSERT INTO inbox (consumer, event_id, topic, partition, \"offset\")"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true",
+                self.name, event.id, record.topic, record.partition, record.offset,
+            )
+            if not first_time:
+                await conn.execute(
+                    "INSERT INTO inbox_duplicates (consumer, dropped) VALUES ($1, 1)"
+                    " ON CONFLICT (consumer) DO UPDATE SET dropped = inbox_duplicates.dropped + 1",
+                    self.name,
+                )
+                return "duplicate"
+            await handler(conn, event, parse_data(event))
+            return "processed"
+
+    async def _dead_letter(self, record: ConsumerRecord[Any, Any], error: str) -> None:
+        headers = [
+            *(record.headers or ()),
+            ("dlq_error", error[:2000].encode()),
+            ("dlq_consumer", self.name.encode()),
+            ("dlq_original_topic", record.topic.encode()),
+            ("dlq_original_partition", str(record.partition).encode()),
+            ("dlq_original_offset", str(record.offset).encode()),
+            ("dlq_at", datetime.now(UTC).isoformat().encode()),
+        ]
+        ack = await self._dead_letters.send(
+            dlq_topic(record.topic), value=record.value, key=record.key, headers=headers
+        )
+        await ack
+        metrics.DLQ_MESSAGES.labels(self.name, record.topic).inc()
+        metrics.EVENTS_CONSUMED.labels(self.name, record.topic, "dead_lettered").inc()
+        _log.error("event_dead_lettered", consumer=self.name, topic=record.topic, error=error)

@@ -1,0 +1,51 @@
+"""FastAPI dependency aliases shared by every service's routes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, Request
+
+from jiaodui_runtime.auth import Principal
+from jiaodui_runtime.errors import Problem
+from jiaodui_runtime.service import ServiceRuntime
+
+
+def get_runtime(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+def get_pool(request: Request) -> asyncpg.Pool:
+    return get_runtime(request).pool
+
+
+async def current_principal(request: Request) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Problem(401, "unauthenticated", "A bearer token is required.",
+                      headers={"WWW-Authenticate": "Bearer"})
+    return await get_runtime(request).verifier.verify(token.strip())
+
+
+Runtime = Annotated[ServiceRuntime, Depends(get_runtime)]
+Db = Annotated[asyncpg.Pool, Depends(get_pool)]
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that lets only these roles through (403 ``forbidden_role`` otherwise)."""
+    allowed = frozenset(roles)
+
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in allowed:
+            raise Problem(403, "forbidden_role", "Your role may not do this.")
+        return principal
+
+    return check
+
+
+CurrentStudent = Annotated[Principal, Depends(require_roles("student"))]

@@ -1,0 +1,124 @@
+"""RFC 9457 problem responses with stable machine-readable codes.
+
+Routes and handlers raise :class:`Problem` (or a subclass); validation errors and
+unexpected exceptions are turned into problems too, so bad input is never a 500.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+import orjson
+from starlette.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from jiaodui_runtime.logging import get_logger
+
+PROBLEM_JSON = "application/problem+json"
+_log = get_logger(__name__)
+
+
+class Problem(Exception):  # noqa: N818 - a Problem is what the client receives
+    """A client-visible error: HTTP status, stable ``code``, human detail, extra members."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str | None = None,
+        *,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail or code)
+        self.status = status
+        self.code = code
+        self.title = title or HTTPStatus(status).phrase
+        self.detail = detail
+        self.headers = headers or {}
+        self.extra = extra
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": f"https://jiaodui.example/problems/{self.code}",
+            "title": self.title,
+            "status": self.status,
+            "code": self.code,
+        }
+        if self.detail:
+            body["detail"] = self.detail
+        if instance:
+            body["instance"] = instance
+        body.update(self.extra)
+        return body
+
+
+class ProblemResponse(Response):
+    media_type = PROBLEM_JSON
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def problem_response(problem: Problem, request: Request | None = None) -> ProblemResponse:
+    instance = request.url.path if request is not None else None
+    return ProblemResponse(problem.body(instance), status_code=problem.status, headers=problem.headers)
+
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+}
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    # Never echo the input back: it may be a password or an ID number.
+    return [
+        {"loc": [str(p) for p in err.get("loc", ())], "type": err.get("type"), "msg": err.get("msg")}
+        for err in exc.errors()
+    ]
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every error into ``application/problem+json``."""
+
+    async def on_problem(request: Request, exc: Exception) -> ProblemResponse:
+        assert isinstance(exc, Problem)
+        return problem_response(exc, request)
+
+    async def on_http(request: Request, exc: Exception) -> ProblemResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        code = _STATUS_CODES.get(exc.status_code, "http_error")
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        return problem_response(
+            Problem(exc.status_code, code, detail, headers=dict(exc.headers or {})), request
+        )
+
+    async def on_validation(request: Request, exc: Exception) -> ProblemResponse:
+        assert isinstance(exc, RequestValidationError)
+        return problem_response(
+            Problem(422, "validation_failed", "The request is not valid.", errors=_validation_errors(exc)),
+            request,
+        )
+
+    async def on_unexpected(request: Request, exc: Exception) -> ProblemResponse:
+        _log.exception("unhandled_error", path=request.url.path)
+        return problem_response(Problem(500, "internal_error", "Something went wrong."), request)
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,69 @@
+"""The transactional outbox: events are written in the caller's transaction."""
+
+from __future__ import annotations
+
+import asyncpg
+from jiaodui_contracts import (
+    HEADER_CORRELATION_ID,
+    CloudEvent,
+    key_of,
+    new_event,
+    to_json_bytes,
+    topic_of,
+)
+from pydantic import BaseModel
+
+from jiaodui_runtime.context import current_correlation_id
+
+NOTIFY_CHANNEL = "outbox"
+
+
+async def add_to_outbox(
+    conn: asyncpg.Connection,
+    payload: BaseModel,
+    *,
+    source: str,
+    subject: str | None = None,
+) -> CloudEvent:
+    """Record ``payload`` as an event to publish once the surrounding transaction commits.
+
+    Must be called inside ``conn.transaction()``: the event exists exactly when the
+    state change it describes does. The relay is woken by NOTIFY at commit time.
+    """
+    if not conn.is_in_transaction():
+        raise RuntimeError("add_to_outbox needs the caller's transaction")
+    event = new_event(payload, source=source, subject=subject)
+    headers = {HEADER_CORRELATION_ID: current_correlation_id()}
+    await conn.execute(
+        "INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)"
+        " VALUES ($1, $2, $3, $4, $5, $6)",
+        event.id,
+        topic_of(payload),
+        subject or key_of(payload),
+        event.type,
+        to_json_bytes(event),
+        headers,
+    )
+    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+    return event
+
+
+async def add_many_to_outbox(
+    conn: asyncpg.Connection, payloads: list[BaseModel], *, source: str
+) -> list[CloudEvent]:
+    """Bulk variant for imports: one COPY instead of one INSERT per event."""
+    if not conn.is_in_transaction():
+        raise RuntimeError("add_many_to_outbox needs the caller's transaction")
+    headers = {HEADER_CORRELATION_ID: current_correlation_id()}
+    events = [new_event(p, source=source) for p in payloads]
+    await conn.copy_records_to_table(
+        "outbox",
+        columns=["event_id", "topic", "key", "event_type", "payload", "headers"],
+        records=[
+            (e.id, topic_of(p), key_of(p), e.type, to_json_bytes(e), headers)
+            for e, p in zip(events, payloads, strict=True)
+        ],
+    )
+    if events:
+        await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+    return events

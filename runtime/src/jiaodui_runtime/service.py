@@ -1,0 +1,203 @@
+"""The composition root every service shares: clients built from settings at start-up.
+
+A service describes itself with a :class:`ServiceDefinition` (its settings, routers,
+migrations, event handlers, background jobs); :func:`create_app` turns that into a
+FastAPI app whose lifespan builds the pool, Redis, Kafka producer, token verifier,
+outbox relay and inbox consumer, and tears them down in reverse order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
+from typing import Any
+
+import asyncpg
+import httpx
+import uvicorn
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI
+from jiaodui_contracts import EVENT_TYPES, topic_of
+from redis.asyncio import Redis
+
+from jiaodui_runtime.auth import JwksKeySource, KeySource, TokenVerifier
+from jiaodui_runtime.consumer import EventConsumer, Handler
+from jiaodui_runtime.db import create_pool
+from jiaodui_runtime.errors import install_problem_handlers
+from jiaodui_runtime.health import router as health_router
+from jiaodui_runtime.kafka import ensure_topics, new_producer
+from jiaodui_runtime.logging import configure_logging, get_logger
+from jiaodui_runtime.middleware import RequestContextMiddleware
+from jiaodui_runtime.migrations import Migration, apply_migrations, runtime_migrations
+from jiaodui_runtime.relay import OutboxRelay
+from jiaodui_runtime.settings import ServiceSettings
+
+_log = get_logger(__name__)
+
+
+@dataclass
+class ServiceRuntime:
+    """The clients of one running service; reached from routes via ``app.state.runtime``."""
+
+    settings: ServiceSettings
+    pool: asyncpg.Pool
+    redis: Redis
+    http: httpx.AsyncClient
+    producer: AIOKafkaProducer
+    verifier: TokenVerifier
+    state: Any = None  # the service's own objects, built by ServiceDefinition.build_state
+    relay: OutboxRelay | None = None
+    consumer: EventConsumer | None = None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        return f"/jiaodui/{self.settings.service_name}"
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """Everything that makes one service different from the others."""
+
+    settings: ServiceSettings
+    routers: Sequence[APIRouter]
+    migrations: Sequence[Migration] = ()
+    build_state: Callable[[ServiceRuntime], Awaitable[Any]] | None = None
+    handlers: Callable[[ServiceRuntime], Mapping[str, Handler]] | None = None
+    key_source: Callable[[ServiceRuntime], KeySource] | None = None
+    background: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = ()
+    close_state: Callable[[ServiceRuntime], Awaitable[None]] | None = None
+    title: str = ""
+
+
+async def _start_producer(settings: ServiceSettings, client_id: str) -> AIOKafkaProducer:
+    delay = 0.5
+    for _ in range(30):
+        producer = new_producer(settings.kafka_bootstrap, client_id=client_id)
+        try:
+            await producer.start()
+        except Exception as exc:  # noqa: BLE001 - the broker may still be starting
+            _log.warning("kafka_unavailable_at_start", error=repr(exc))
+            with contextlib.suppress(Exception):
+                await producer.stop()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+        else:
+            return producer
+    raise RuntimeError("Kafka did not become reachable")
+
+
+@contextlib.asynccontextmanager
+async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRuntime]:
+    """Build, start and finally stop every client of a service (usable without HTTP too)."""
+    s = definition.settings
+    name = s.service_name
+    pool = await create_pool(s.database_url, min_size=s.db_pool_min, max_size=s.db_pool_max)
+    async with pool.acquire() as conn:
+        await apply_migrations(conn, [*runtime_migrations(), *definition.migrations])
+    redis = Redis.from_url(s.redis_url)
+    http = httpx.AsyncClient()
+    client_id = f"{name}{s.kafka_client_id_suffix}"
+    await ensure_topics(s.kafka_bootstrap, partitions=s.kafka_partitions, replication=s.kafka_replication)
+    producer = await _start_producer(s, client_id)
+    rt = ServiceRuntime(
+        settings=s, pool=pool, redis=redis, http=http, producer=producer,
+        verifier=TokenVerifier(
+            keys=JwksKeySource(s.jwks_url, http), redis=redis,
+            issuer=s.jwt_issuer, audience=s.jwt_audience,
+        ),
+    )
+    try:
+        if definition.key_source is not None:
+            rt.verifier = TokenVerifier(
+                keys=definition.key_source(rt), redis=redis,
+                issuer=s.jwt_issuer, audience=s.jwt_audience,
+            )
+        if definition.build_state is not None:
+            rt.state = await definition.build_state(rt)
+        rt.relay = OutboxRelay(
+            dsn=s.database_url,
+            publisher_factory=lambda: new_producer(s.kafka_bootstrap, client_id=f"{client_id}-relay"),
+            batch_size=s.outbox_batch_size,
+            poll_interval_s=s.outbox_poll_interval_s,
+            retention_s=s.outbox_retention_s,
+        )
+        rt.tasks.append(asyncio.create_task(rt.relay.run(), name=f"{name}-outbox-relay"))
+        handlers = definition.handlers(rt) if definition.handlers is not None else {}
+        if handlers:
+            rt.consumer = EventConsumer(
+                name=name, bootstrap=s.kafka_bootstrap, pool=pool, handlers=handlers,
+                topics=sorted({topic_of(EVENT_TYPES[t]) for t in handlers}),
+                dead_letters=producer, max_retries=s.consumer_max_retries,
+                retry_backoff_s=s.consumer_retry_backoff_s, batch_size=s.consumer_batch_size,
+            )
+            rt.tasks.append(asyncio.create_task(rt.consumer.run(), name=f"{name}-consumer"))
+        for job in definition.background:
+            rt.tasks.append(asyncio.create_task(job(rt), name=f"{name}-{job.__name__}"))
+        _log.info("service_started", handlers=sorted(handlers))
+        yield rt
+    finally:
+        await _shutdown(rt, definition)
+
+
+async def _shutdown(rt: ServiceRuntime, definition: ServiceDefinition) -> None:
+    if rt.consumer is not None:
+        rt.consumer.stop()
+    if rt.relay is not None:
+        rt.relay.stop()
+    if rt.tasks:
+        _done, pending = await asyncio.wait(rt.tasks, timeout=10)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+    if definition.close_state is not None:
+        await definition.close_state(rt)
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(rt.producer.stop(), 10)
+    await rt.http.aclose()
+    await rt.redis.aclose()
+    await rt.pool.close()
+    _log.info("service_stopped")
+
+
+def create_app(definition: ServiceDefinition) -> FastAPI:
+    """The FastAPI app of a service: routes, problems, ids, metrics, lifespan."""
+    s = definition.settings
+    configure_logging(service=s.service_name, level=s.log_level)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with run_runtime(definition) as rt:
+            app.state.runtime = rt
+            yield
+
+    app = FastAPI(
+        title=definition.title or f"jiaodui {s.service_name}",
+        version="1.0.0",
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health_router)
+    for router in definition.routers:
+        app.include_router(router)
+    return app
+
+
+def serve(app_factory: str, settings: ServiceSettings) -> None:
+    """Run a service's app factory under uvicorn (uvloop, httptools), as ``python -m``."""
+    uvicorn.run(
+        app_factory,
+        factory=True,
+        host=settings.http_host,
+        port=settings.http_port,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        timeout_graceful_shutdown=15,
+    )

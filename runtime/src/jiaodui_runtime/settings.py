@@ -1,0 +1,98 @@
+"""Service settings: one validated object per process, read from the environment.
+
+Each service subclasses :class:`ServiceSettings` with its own prefix
+(``JIAODUI_IDENTITY_`` ...). Values shared by every service (Kafka, Redis, the
+identity-hash secret) may also be given once with the plain ``JIAODUI_`` prefix;
+the service prefix wins. ``os.environ`` is read nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+DEV_IDENTITY_HASH_SECRET = "dev-only-identity-hash-secret-change-me"  # noqa: S105
+DEV_COLLECTION_CODE_SECRET = "dev-only-collection-code-secret-change-me"  # noqa: S105
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service has; subclasses add their own and set ``service_name``."""
+
+    model_config = SettingsConfigDict(env_prefix="JIAODUI_", extra="ignore", frozen=True)
+    service_name: ClassVar[str] = "service"
+
+    environment: Literal["dev", "test", "prod"] = "dev"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    log_level: str = "INFO"
+
+    database_url: str = ""
+    db_pool_min: int = 2
+    db_pool_max: int = 20
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_partitions: int = 6
+    kafka_replication: int = 1
+    kafka_client_id_suffix: str = ""
+
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+    identity_hash_secret: SecretStr = SecretStr(DEV_IDENTITY_HASH_SECRET)
+    jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
+    jwt_issuer: str = "jiaodui-identity"
+    jwt_audience: str = "jiaodui"
+    public_base_url: str = "http://localhost:8080"
+
+    outbox_poll_interval_s: float = 1.0
+    outbox_batch_size: int = 500
+    outbox_retention_s: float = 3600.0
+    consumer_max_retries: int = 5
+    consumer_retry_backoff_s: float = 0.2
+    consumer_batch_size: int = 500
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        shared = EnvSettingsSource(settings_cls, env_prefix="JIAODUI_")
+        return (init_settings, env_settings, shared, file_secret_settings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_database(cls, values: Any) -> Any:
+        if isinstance(values, dict) and not values.get("database_url"):
+            values["database_url"] = (
+                f"postgresql://jiaodui:jiaodui@127.0.0.1:5432/{cls.service_name}"
+            )
+        return values
+
+    @model_validator(mode="after")
+    def _refuse_dev_secrets_outside_dev(self) -> ServiceSettings:
+        if self.environment == "prod":
+            for name, value in self._secrets().items():
+                if value.get_secret_value().startswith("dev-only-"):
+                    raise ValueError(f"{name} must be set outside dev")
+        return self
+
+    def _secrets(self) -> dict[str, SecretStr]:
+        return {
+            name: value
+            for name, value in self.__dict__.items()
+            if isinstance(value, SecretStr)
+        }
+
+    @property
+    def identity_hash_key(self) -> bytes:
+        return self.identity_hash_secret.get_secret_value().encode()

@@ -1,0 +1,1 @@
+"""Identity's pure rules: no I/O, no frameworks."""

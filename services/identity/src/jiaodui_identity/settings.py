@@ -1,0 +1,24 @@
+"""Settings of the identity service (prefix ``JIAODUI_IDENTITY_``)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from jiaodui_runtime.settings import ServiceSettings
+from pydantic import SecretStr
+from pydantic_settings import SettingsConfigDict
+
+
+class IdentitySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="JIAODUI_IDENTITY_", extra="ignore", frozen=True)
+    service_name: ClassVar[str] = "identity"
+
+    http_port: int = 8001
+    access_token_ttl_s: int = 3600
+    activation_token_ttl_s: int = 48 * 3600
+    activation_path: str = "/activate.html"
+    admin_email: str = "admin@jiaodui.local"
+    admin_password: SecretStr = SecretStr("dev-only-admin-password")
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 1
