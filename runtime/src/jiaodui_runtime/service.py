@@ -111,13 +111,13 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
         ),
     )
     try:
+        if definition.build_state is not None:
+            rt.state = await definition.build_state(rt)
         if definition.key_source is not None:
             rt.verifier = TokenVerifier(
                 keys=definition.key_source(rt), redis=redis,
                 issuer=s.jwt_issuer, audience=s.jwt_audience,
             )
-        if definition.build_state is not None:
-            rt.state = await definition.build_state(rt)
         rt.relay = OutboxRelay(
             dsn=s.database_url,
             publisher_factory=lambda: new_producer(s.kafka_bootstrap, client_id=f"{client_id}-relay"),

@@ -1,0 +1,54 @@
+# jiaodui: `make run` starts the whole system, `make test` runs the whole suite against it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV_VERSION ?= 0.13.8
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PYTEST_ARGS ?=
+
+.PHONY: help install run stop restart status test test-unit test-integration test-faults lint contracts bench clean-stack
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(UV):
+	python3 -m pip install --quiet --user "uv==$(UV_VERSION)" || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: uv.lock pyproject.toml $(wildcard */pyproject.toml services/*/pyproject.toml) | $(UV)
+	$(UV) sync --frozen --all-packages --quiet
+	@touch $@
+
+install: .venv/.synced ## install the Python workspace (uv, locked)
+
+run: install ## install what is missing and start everything (idempotent)
+	bash deploy/local/run.sh
+
+stop: ## stop the services and the stack
+	bash deploy/local/services.sh stop
+	bash deploy/local/stack.sh down
+
+restart: install ## restart the five services (after a code change)
+	bash deploy/local/services.sh restart
+
+status: ## what runs
+	@bash deploy/local/stack.sh status; bash deploy/local/services.sh status
+
+test: install ## the whole suite against the real stack (started if not running)
+	bash deploy/local/run.sh --quiet
+	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+test-unit: install ## unit tests only (no server needed)
+	.venv/bin/python -m pytest -m "not integration" $(PYTEST_ARGS)
+
+test-faults: install ## the long fault-injection suite
+	bash deploy/local/run.sh --quiet
+	JIAODUI_FAULTS_LONG=1 .venv/bin/python -m pytest -m faults $(PYTEST_ARGS)
+
+lint: install ## ruff and mypy
+	.venv/bin/ruff check .
+	.venv/bin/mypy contracts/src runtime/src services/*/src
+
+contracts: install ## regenerate JSON Schemas and the AsyncAPI document from the models
+	.venv/bin/python -m jiaodui_contracts.generate
+
+clean-stack: stop ## stop everything and delete local data (.stack and the Postgres cluster)
+	bash -c 'source deploy/local/env.sh; rm -rf "$$STACK_DIR" "$$PG_HOME"'

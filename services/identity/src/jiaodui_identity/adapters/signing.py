@@ -1,0 +1,86 @@
+"""Access-token signing keys (Ed25519), kept in identity's database, published as JWKS."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from jwt.algorithms import OKPAlgorithm
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKey:
+    kid: str
+    private_key: Ed25519PrivateKey
+
+    def public_jwk(self) -> dict[str, Any]:
+        jwk: dict[str, Any] = json.loads(OKPAlgorithm.to_jwk(self.private_key.public_key()))
+        jwk.update(kid=self.kid, use="sig", alg="EdDSA")
+        return jwk
+
+
+class TokenSigner:
+    """Signs access tokens with the newest key; verifies with all non-retired keys."""
+
+    def __init__(self, keys: list[SigningKey], *, issuer: str, audience: str) -> None:
+        if not keys:
+            raise ValueError("at least one signing key is needed")
+        self._keys = keys
+        self._issuer = issuer
+        self._audience = audience
+
+    def jwks(self) -> dict[str, Any]:
+        return {"keys": [k.public_jwk() for k in self._keys]}
+
+    async def key_for(self, kid: str) -> Any:
+        """KeySource for the runtime's verifier: identity trusts its own keys locally."""
+        for key in self._keys:
+            if key.kid == kid:
+                return key.private_key.public_key()
+        return None
+
+    def issue(self, *, subject: str, ttl_s: int, claims: dict[str, Any]) -> str:
+        now = int(time.time())
+        payload = {
+            **{k: v for k, v in claims.items() if v is not None},
+            "sub": subject,
+            "iss": self._issuer,
+            "aud": self._audience,
+            "iat": now,
+            "exp": now + ttl_s,
+            "jti": uuid.uuid4().hex,
+        }
+        key = self._keys[0]
+        return jwt.encode(payload, key.private_key, algorithm="EdDSA", headers={"kid": key.kid})
+
+
+async def load_or_create_keys(conn: asyncpg.Connection) -> list[SigningKey]:
+    """Newest first; the first instance to start creates the key (others wait on the lock)."""
+    async with conn.transaction():
+        await conn.execute("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE")
+        rows = await conn.fetch(
+            "SELECT kid, private_pem FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC"
+        )
+        if not rows:
+            private = Ed25519PrivateKey.generate()
+            pem = private.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            ).decode()
+            kid = uuid.uuid4().hex[:16]
+            await conn.execute("INSERT INTO signing_keys (kid, private_pem) VALUES ($1, $2)", kid, pem)
+            return [SigningKey(kid, private)]
+    keys = []
+    for row in rows:
+        private = serialization.load_pem_private_key(row["private_pem"].encode(), password=None)
+        assert isinstance(private, Ed25519PrivateKey)
+        keys.append(SigningKey(row["kid"], private))
+    return keys

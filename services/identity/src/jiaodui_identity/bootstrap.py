@@ -1,0 +1,49 @@
+"""identity's composition root."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from fastapi import FastAPI
+from jiaodui_runtime.migrations import load_migrations
+from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_app
+
+from jiaodui_identity.adapters.passwords import Passwords
+from jiaodui_identity.adapters.signing import TokenSigner, load_or_create_keys
+from jiaodui_identity.entrypoints import accounts, jwks
+from jiaodui_identity.service_layer import Identity, ensure_first_admin
+from jiaodui_identity.settings import IdentitySettings
+
+
+async def build_identity(rt: ServiceRuntime) -> Identity:
+    settings = rt.settings
+    assert isinstance(settings, IdentitySettings)
+    async with rt.pool.acquire() as conn:
+        keys = await load_or_create_keys(conn)
+    signer = TokenSigner(keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    identity = Identity(
+        settings=settings,
+        passwords=Passwords(
+            time_cost=settings.argon2_time_cost,
+            memory_kib=settings.argon2_memory_kib,
+            parallelism=settings.argon2_parallelism,
+        ),
+        signer=signer,
+    )
+    await ensure_first_admin(rt.pool, identity)
+    return identity
+
+
+def definition(settings: IdentitySettings | None = None) -> ServiceDefinition:
+    settings = settings or IdentitySettings()
+    return ServiceDefinition(
+        settings=settings,
+        routers=[accounts.router, jwks.router],
+        migrations=load_migrations("identity", files("jiaodui_identity") / "migrations"),
+        build_state=build_identity,
+        key_source=lambda rt: rt.state.signer,
+    )
+
+
+def create_identity_app() -> FastAPI:
+    return create_app(definition())
