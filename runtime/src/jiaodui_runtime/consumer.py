@@ -78,7 +78,7 @@ class EventConsumer:
                 await self._run_once()
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 _log.warning("consumer_error", consumer=self.name, error=repr(exc))
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
@@ -136,7 +136,7 @@ class EventConsumer:
     async def _handle(self, record: ConsumerRecord[Any, Any]) -> None:
         try:
             event = from_json_bytes(record.value)
-        except Exception as exc:  # noqa: BLE001 - a malformed message is poison
+        except Exception as exc:
             await self._dead_letter(record, f"unreadable envelope: {exc!r}")
             return
         handler = self._handlers.get(event.type)
@@ -150,10 +150,13 @@ class EventConsumer:
         for attempt in range(1, self._max_retries + 1):
             try:
                 outcome = await self._apply(record, event, handler)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 _log.warning(
                     "event_handler_failed",
-                    consumer=self.name, type=event.type, attempt=attempt, error=repr(exc),
+                    consumer=self.name,
+                    type=event.type,
+                    attempt=attempt,
+                    error=repr(exc),
                 )
                 if attempt == self._max_retries:
                     await self._dead_letter(record, repr(exc))
@@ -167,12 +170,18 @@ class EventConsumer:
                     metrics.EVENT_LATENCY.labels(self.name).observe(max(age, 0.0))
                 return
 
-    async def _apply(self, record: ConsumerRecord[Any, Any], event: CloudEvent, handler: Handler) -> str:
+    async def _apply(
+        self, record: ConsumerRecord[Any, Any], event: CloudEvent, handler: Handler
+    ) -> str:
         async with self._pool.acquire() as conn, conn.transaction():
             first_time = await conn.fetchval(
-                "INSERT INTO inbox (consumer, event_id, topic, partition, \"offset\")"
+                'INSERT INTO inbox (consumer, event_id, topic, partition, "offset")'
                 " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true",
-                self.name, event.id, record.topic, record.partition, record.offset,
+                self.name,
+                event.id,
+                record.topic,
+                record.partition,
+                record.offset,
             )
             if not first_time:
                 await conn.execute(

@@ -26,8 +26,12 @@ async def current_principal(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise Problem(401, "unauthenticated", "A bearer token is required.",
-                      headers={"WWW-Authenticate": "Bearer"})
+        raise Problem(
+            401,
+            "unauthenticated",
+            "A bearer token is required.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return await get_runtime(request).verifier.verify(token.strip())
 
 

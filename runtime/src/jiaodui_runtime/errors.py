@@ -9,11 +9,11 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-import orjson
-from starlette.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from jiaodui_runtime.logging import get_logger
 
@@ -21,7 +21,7 @@ PROBLEM_JSON = "application/problem+json"
 _log = get_logger(__name__)
 
 
-class Problem(Exception):  # noqa: N818 - a Problem is what the client receives
+class Problem(Exception):
     """A client-visible error: HTTP status, stable ``code``, human detail, extra members."""
 
     def __init__(
@@ -66,7 +66,9 @@ class ProblemResponse(Response):
 
 def problem_response(problem: Problem, request: Request | None = None) -> ProblemResponse:
     instance = request.url.path if request is not None else None
-    return ProblemResponse(problem.body(instance), status_code=problem.status, headers=problem.headers)
+    return ProblemResponse(
+        problem.body(instance), status_code=problem.status, headers=problem.headers
+    )
 
 
 _STATUS_CODES = {
@@ -87,7 +89,11 @@ _STATUS_CODES = {
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     # Never echo the input back: it may be a password or an ID number.
     return [
-        {"loc": [str(p) for p in err.get("loc", ())], "type": err.get("type"), "msg": err.get("msg")}
+        {
+            "loc": [str(p) for p in err.get("loc", ())],
+            "type": err.get("type"),
+            "msg": err.get("msg"),
+        }
         for err in exc.errors()
     ]
 
@@ -110,7 +116,12 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_validation(request: Request, exc: Exception) -> ProblemResponse:
         assert isinstance(exc, RequestValidationError)
         return problem_response(
-            Problem(422, "validation_failed", "The request is not valid.", errors=_validation_errors(exc)),
+            Problem(
+                422,
+                "validation_failed",
+                "The request is not valid.",
+                errors=_validation_errors(exc),
+            ),
             request,
         )
 

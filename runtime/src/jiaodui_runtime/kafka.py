@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable
 
 from aiokafka import AIOKafkaProducer
@@ -15,9 +16,9 @@ from jiaodui_runtime.logging import get_logger
 _log = get_logger(__name__)
 
 
-def all_topics(topics: Iterable[str] = TOPICS) -> list[str]:
-    """Every topic with its dead-letter twin."""
-    return [name for topic in topics for name in (topic, dlq_topic(topic))]
+def all_topics(topics: Iterable[str] = TOPICS, *, prefix: str = "") -> list[str]:
+    """Every topic with its dead-letter twin, under an optional environment prefix."""
+    return [prefix + name for topic in topics for name in (topic, dlq_topic(topic))]
 
 
 def new_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
@@ -45,12 +46,14 @@ async def ensure_topics(
         existing = set(await admin.list_topics())
         missing = [t for t in wanted if t not in existing]
         if missing:
-            try:
+            # another instance may win the race to create them: fine
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(
-                    [NewTopic(t, num_partitions=partitions, replication_factor=replication) for t in missing]
+                    [
+                        NewTopic(t, num_partitions=partitions, replication_factor=replication)
+                        for t in missing
+                    ]
                 )
-            except TopicAlreadyExistsError:
-                pass  # another instance won the race: fine
             _log.info("topics_created", topics=missing, partitions=partitions)
         return missing
     finally:
@@ -60,6 +63,6 @@ async def ensure_topics(
 async def kafka_reachable(producer: AIOKafkaProducer, timeout_s: float = 2.0) -> bool:
     try:
         await asyncio.wait_for(producer.client.fetch_all_metadata(), timeout_s)
-    except Exception:  # noqa: BLE001 - any failure means "not ready"
+    except Exception:
         return False
     return True

@@ -15,16 +15,22 @@ HTTP_LATENCY = Histogram(
 )
 EVENTS_PUBLISHED = Counter("outbox_events_published_total", "Events the relay published", ["topic"])
 OUTBOX_BACKLOG = Gauge("outbox_backlog", "Outbox rows not yet published")
-OUTBOX_OLDEST_AGE = Gauge("outbox_oldest_unpublished_age_seconds", "Age of the oldest unpublished row")
+OUTBOX_OLDEST_AGE = Gauge(
+    "outbox_oldest_unpublished_age_seconds", "Age of the oldest unpublished row"
+)
 RELAY_ERRORS = Counter("outbox_relay_errors_total", "Relay publish failures (retried)")
 EVENTS_CONSUMED = Counter(
     "consumer_events_total", "Events handled by consumers", ["consumer", "topic", "outcome"]
 )
-CONSUMER_LAG = Gauge("consumer_lag", "Messages behind the high watermark", ["consumer", "topic", "partition"])
+CONSUMER_LAG = Gauge(
+    "consumer_lag", "Messages behind the high watermark", ["consumer", "topic", "partition"]
+)
 EVENT_LATENCY = Histogram(
     "consumer_event_latency_seconds",
     "From the event's time to its effect being committed",
     ["consumer"],
     buckets=(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 5, 30),
 )
-DLQ_MESSAGES = Counter("consumer_dead_letters_total", "Messages sent to a DLQ", ["consumer", "topic"])
+DLQ_MESSAGES = Counter(
+    "consumer_dead_letters_total", "Messages sent to a DLQ", ["consumer", "topic"]
+)

@@ -74,7 +74,10 @@ async def apply_migrations(conn: asyncpg.Connection, migrations: list[Migration]
                 await conn.execute(
                     "INSERT INTO schema_migrations (component, version, name, checksum)"
                     " VALUES ($1, $2, $3, $4)",
-                    m.component, m.version, m.name, m.checksum,
+                    m.component,
+                    m.version,
+                    m.name,
+                    m.checksum,
                 )
             _log.info("migration_applied", component=m.component, migration=m.name)
             count += 1

@@ -52,12 +52,14 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval_s: float = 1.0,
         retention_s: float = 3600.0,
+        topic_prefix: str = "",
     ) -> None:
         self._dsn = dsn
         self._publisher_factory = publisher_factory
         self._batch_size = batch_size
         self._poll_interval_s = poll_interval_s
         self._retention_s = retention_s
+        self._topic_prefix = topic_prefix
         self._wake = asyncio.Event()
         self._stopping = False
         self.is_leader = False
@@ -75,7 +77,7 @@ class OutboxRelay:
                 backoff = 0.2
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - outages are retried, never fatal
+            except Exception as exc:
                 metrics.RELAY_ERRORS.inc()
                 _log.warning("outbox_relay_error", error=repr(exc), retry_in_s=backoff)
                 await asyncio.sleep(backoff)
@@ -128,7 +130,7 @@ class OutboxRelay:
         # per-key order, and the idempotent producer keeps it through retries.
         acks = [
             await publisher.send(
-                r["topic"],
+                self._topic_prefix + r["topic"],
                 value=r["payload"],
                 key=r["key"].encode(),
                 headers=[(k, str(v).encode()) for k, v in r["headers"].items()],

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.resources.abc import Traversable
 from typing import Any
 
 import asyncpg
@@ -28,7 +27,7 @@ from jiaodui_runtime.consumer import EventConsumer, Handler
 from jiaodui_runtime.db import create_pool
 from jiaodui_runtime.errors import install_problem_handlers
 from jiaodui_runtime.health import router as health_router
-from jiaodui_runtime.kafka import ensure_topics, new_producer
+from jiaodui_runtime.kafka import all_topics, ensure_topics, new_producer
 from jiaodui_runtime.logging import configure_logging, get_logger
 from jiaodui_runtime.middleware import RequestContextMiddleware
 from jiaodui_runtime.migrations import Migration, apply_migrations, runtime_migrations
@@ -79,7 +78,7 @@ async def _start_producer(settings: ServiceSettings, client_id: str) -> AIOKafka
         producer = new_producer(settings.kafka_bootstrap, client_id=client_id)
         try:
             await producer.start()
-        except Exception as exc:  # noqa: BLE001 - the broker may still be starting
+        except Exception as exc:
             _log.warning("kafka_unavailable_at_start", error=repr(exc))
             with contextlib.suppress(Exception):
                 await producer.stop()
@@ -101,13 +100,24 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
     redis = Redis.from_url(s.redis_url)
     http = httpx.AsyncClient()
     client_id = f"{name}{s.kafka_client_id_suffix}"
-    await ensure_topics(s.kafka_bootstrap, partitions=s.kafka_partitions, replication=s.kafka_replication)
+    await ensure_topics(
+        s.kafka_bootstrap,
+        partitions=s.kafka_partitions,
+        replication=s.kafka_replication,
+        topics=all_topics(prefix=s.kafka_topic_prefix),
+    )
     producer = await _start_producer(s, client_id)
     rt = ServiceRuntime(
-        settings=s, pool=pool, redis=redis, http=http, producer=producer,
+        settings=s,
+        pool=pool,
+        redis=redis,
+        http=http,
+        producer=producer,
         verifier=TokenVerifier(
-            keys=JwksKeySource(s.jwks_url, http), redis=redis,
-            issuer=s.jwt_issuer, audience=s.jwt_audience,
+            keys=JwksKeySource(s.jwks_url, http),
+            redis=redis,
+            issuer=s.jwt_issuer,
+            audience=s.jwt_audience,
         ),
     )
     try:
@@ -115,24 +125,34 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
             rt.state = await definition.build_state(rt)
         if definition.key_source is not None:
             rt.verifier = TokenVerifier(
-                keys=definition.key_source(rt), redis=redis,
-                issuer=s.jwt_issuer, audience=s.jwt_audience,
+                keys=definition.key_source(rt),
+                redis=redis,
+                issuer=s.jwt_issuer,
+                audience=s.jwt_audience,
             )
         rt.relay = OutboxRelay(
             dsn=s.database_url,
-            publisher_factory=lambda: new_producer(s.kafka_bootstrap, client_id=f"{client_id}-relay"),
+            publisher_factory=lambda: new_producer(
+                s.kafka_bootstrap, client_id=f"{client_id}-relay"
+            ),
             batch_size=s.outbox_batch_size,
             poll_interval_s=s.outbox_poll_interval_s,
             retention_s=s.outbox_retention_s,
+            topic_prefix=s.kafka_topic_prefix,
         )
         rt.tasks.append(asyncio.create_task(rt.relay.run(), name=f"{name}-outbox-relay"))
         handlers = definition.handlers(rt) if definition.handlers is not None else {}
         if handlers:
             rt.consumer = EventConsumer(
-                name=name, bootstrap=s.kafka_bootstrap, pool=pool, handlers=handlers,
-                topics=sorted({topic_of(EVENT_TYPES[t]) for t in handlers}),
-                dead_letters=producer, max_retries=s.consumer_max_retries,
-                retry_backoff_s=s.consumer_retry_backoff_s, batch_size=s.consumer_batch_size,
+                name=name,
+                bootstrap=s.kafka_bootstrap,
+                pool=pool,
+                handlers=handlers,
+                topics=sorted({s.kafka_topic_prefix + topic_of(EVENT_TYPES[t]) for t in handlers}),
+                dead_letters=producer,
+                max_retries=s.consumer_max_retries,
+                retry_backoff_s=s.consumer_retry_backoff_s,
+                batch_size=s.consumer_batch_size,
             )
             rt.tasks.append(asyncio.create_task(rt.consumer.run(), name=f"{name}-consumer"))
         for job in definition.background:

@@ -41,6 +41,8 @@ class ServiceSettings(BaseSettings):
     kafka_partitions: int = 6
     kafka_replication: int = 1
     kafka_client_id_suffix: str = ""
+    # Prepended to every topic name: lets environments (or tests) share one cluster.
+    kafka_topic_prefix: str = ""
 
     redis_url: str = "redis://127.0.0.1:6379/0"
 
@@ -88,9 +90,7 @@ class ServiceSettings(BaseSettings):
 
     def _secrets(self) -> dict[str, SecretStr]:
         return {
-            name: value
-            for name, value in self.__dict__.items()
-            if isinstance(value, SecretStr)
+            name: value for name, value in self.__dict__.items() if isinstance(value, SecretStr)
         }
 
     @property

@@ -9,7 +9,9 @@ from pydantic_settings import SettingsConfigDict
 
 
 class CorrectionsSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="JIAODUI_CORRECTIONS_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="JIAODUI_CORRECTIONS_", extra="ignore", frozen=True
+    )
     service_name: ClassVar[str] = "corrections"
 
     http_port: int = 8005

@@ -40,13 +40,19 @@ async def _send_activation(
     token, token_hash = new_link_token()
     expires = datetime.now(UTC) + timedelta(seconds=idn.settings.activation_token_ttl_s)
     await store.insert_link_token(
-        conn, token_hash=token_hash, account_id=account_id, purpose="activation", expires_at=expires  # type: ignore[arg-type]
+        conn,
+        token_hash=token_hash,
+        account_id=account_id,
+        purpose="activation",
+        expires_at=expires,  # type: ignore[arg-type]
     )
     await add_to_outbox(
         conn,
         SendActivationMail(
-            account_id=account_id, email=email,
-            activation_url=_activation_url(idn.settings, token), locale="zh-CN",
+            account_id=account_id,
+            email=email,
+            activation_url=_activation_url(idn.settings, token),
+            locale="zh-CN",
         ),
         source=SOURCE,
     )
@@ -66,8 +72,10 @@ async def register_account(pool: asyncpg.Pool, idn: Identity, *, email: str, pas
             await add_to_outbox(
                 conn,
                 SendExistingAccountNotice(
-                    email=email, login_url=f"{base}/login.html",
-                    recovery_url=f"{base}/recover.html", locale="zh-CN",
+                    email=email,
+                    login_url=f"{base}/login.html",
+                    recovery_url=f"{base}/recover.html",
+                    locale="zh-CN",
                 ),
                 source=SOURCE,
             )
@@ -106,12 +114,17 @@ class Activation:
 async def activate_account(pool: asyncpg.Pool, idn: Identity, *, token: str) -> Activation:
     """Use an activation token once; the account's e-mail is then verified."""
     async with pool.acquire() as conn, conn.transaction():
-        account_id = await store.use_link_token(conn, token_hash=hash_token(token), purpose="activation")
+        account_id = await store.use_link_token(
+            conn, token_hash=hash_token(token), purpose="activation"
+        )
         if account_id is None:
-            raise Problem(410, "activation_token_invalid", "This activation link is invalid, used or expired.")
+            raise Problem(
+                410, "activation_token_invalid", "This activation link is invalid, used or expired."
+            )
         row = await store.set_status(conn, account_id, AccountStatus.EMAIL_VERIFIED)
     access_token = idn.signer.issue(
-        subject=str(account_id), ttl_s=idn.settings.access_token_ttl_s,
+        subject=str(account_id),
+        ttl_s=idn.settings.access_token_ttl_s,
         claims={"role": row["role"], "status": row["status"]},
     )
     return Activation(account_id=str(account_id), status=row["status"], access_token=access_token)
@@ -127,6 +140,9 @@ async def ensure_first_admin(pool: asyncpg.Pool, idn: Identity) -> None:
     async with pool.acquire() as conn, conn.transaction():
         if not await store.email_exists(conn, email):
             await store.insert_account(
-                conn, email=email, password_hash=password_hash, status=AccountStatus.ACTIVE,
+                conn,
+                email=email,
+                password_hash=password_hash,
+                status=AccountStatus.ACTIVE,
                 role="admin",
             )

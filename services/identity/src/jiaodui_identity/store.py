@@ -13,32 +13,55 @@ async def account_by_email(conn: asyncpg.Connection, email: str) -> asyncpg.Reco
 
 
 async def insert_account(
-    conn: asyncpg.Connection, *, email: str, password_hash: str, status: str, role: str = "student",
-    institution_code: str | None = None, college: str | None = None,
+    conn: asyncpg.Connection,
+    *,
+    email: str,
+    password_hash: str,
+    status: str,
+    role: str = "student",
+    institution_code: str | None = None,
+    college: str | None = None,
 ) -> uuid.UUID:
     account_id = uuid.uuid4()
     await conn.execute(
         "INSERT INTO accounts (id, email, password_hash, status, role, institution_code, college)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        account_id, email, password_hash, status, role, institution_code, college,
+        account_id,
+        email,
+        password_hash,
+        status,
+        role,
+        institution_code,
+        college,
     )
     return account_id
 
 
-async def replace_password(conn: asyncpg.Connection, account_id: uuid.UUID, password_hash: str) -> None:
+async def replace_password(
+    conn: asyncpg.Connection, account_id: uuid.UUID, password_hash: str
+) -> None:
     await conn.execute(
         "UPDATE accounts SET password_hash = $2, updated_at = now() WHERE id = $1",
-        account_id, password_hash,
+        account_id,
+        password_hash,
     )
 
 
 async def insert_link_token(
-    conn: asyncpg.Connection, *, token_hash: str, account_id: uuid.UUID, purpose: str,
+    conn: asyncpg.Connection,
+    *,
+    token_hash: str,
+    account_id: uuid.UUID,
+    purpose: str,
     expires_at: datetime,
 ) -> None:
     await conn.execute(
-        "INSERT INTO link_tokens (token_hash, account_id, purpose, expires_at) VALUES ($1, $2, $3, $4)",
-        token_hash, account_id, purpose, expires_at,
+        "INSERT INTO link_tokens (token_hash, account_id, purpose, expires_at)"
+        " VALUES ($1, $2, $3, $4)",
+        token_hash,
+        account_id,
+        purpose,
+        expires_at,
     )
 
 
@@ -50,7 +73,8 @@ async def use_link_token(
         "UPDATE link_tokens SET used_at = now()"
         " WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
         " RETURNING account_id",
-        token_hash, purpose,
+        token_hash,
+        purpose,
     )
     return account_id
 
@@ -61,7 +85,8 @@ async def set_status(
     row = await conn.fetchrow(
         "UPDATE accounts SET status = $2, updated_at = now(),"
         " activated_at = coalesce(activated_at, now()) WHERE id = $1 RETURNING *",
-        account_id, status,
+        account_id,
+        status,
     )
     assert row is not None
     return row

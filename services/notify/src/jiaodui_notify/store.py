@@ -23,8 +23,13 @@ async def insert_delivery(
         "INSERT INTO deliveries (id, cause_event_id, channel, recipient_key, recipient_masked,"
         " account_id, template, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')"
         " ON CONFLICT (cause_event_id, channel, recipient_key) DO NOTHING RETURNING true",
-        delivery_id, cause_event_id, channel, recipient_key, recipient_masked,
-        uuid.UUID(account_id) if account_id else None, template,
+        delivery_id,
+        cause_event_id,
+        channel,
+        recipient_key,
+        recipient_masked,
+        uuid.UUID(account_id) if account_id else None,
+        template,
     )
     return bool(inserted)
 
@@ -32,5 +37,6 @@ async def insert_delivery(
 async def mark_sent(conn: asyncpg.Connection, delivery_id: uuid.UUID, *, subject: str) -> None:
     await conn.execute(
         "UPDATE deliveries SET status = 'sent', subject = $2, sent_at = now() WHERE id = $1",
-        delivery_id, subject,
+        delivery_id,
+        subject,
     )

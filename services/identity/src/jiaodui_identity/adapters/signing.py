@@ -66,7 +66,8 @@ async def load_or_create_keys(conn: asyncpg.Connection) -> list[SigningKey]:
     async with conn.transaction():
         await conn.execute("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE")
         rows = await conn.fetch(
-            "SELECT kid, private_pem FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC"
+            "SELECT kid, private_pem FROM signing_keys"
+            " WHERE retired_at IS NULL ORDER BY created_at DESC"
         )
         if not rows:
             private = Ed25519PrivateKey.generate()
@@ -76,7 +77,9 @@ async def load_or_create_keys(conn: asyncpg.Connection) -> list[SigningKey]:
                 serialization.NoEncryption(),
             ).decode()
             kid = uuid.uuid4().hex[:16]
-            await conn.execute("INSERT INTO signing_keys (kid, private_pem) VALUES ($1, $2)", kid, pem)
+            await conn.execute(
+                "INSERT INTO signing_keys (kid, private_pem) VALUES ($1, $2)", kid, pem
+            )
             return [SigningKey(kid, private)]
     keys = []
     for row in rows:

@@ -16,9 +16,9 @@ EDU_SUFFIXES = (".edu.cn", ".edu")
 
 
 class AccountStatus(StrEnum):
-    REGISTERED = "registered"          # e-mail not yet verified
+    REGISTERED = "registered"  # e-mail not yet verified
     EMAIL_VERIFIED = "email_verified"  # activated, real name still missing
-    ACTIVE = "active"                  # real-name registration done
+    ACTIVE = "active"  # real-name registration done
 
 
 class PasswordProblem(StrEnum):

@@ -35,7 +35,7 @@ class ActivationRead(BaseModel):
     account_id: str
     status: Literal["email_verified", "active"]
     access_token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - a scheme name
 
 
 class Accepted(BaseModel):
@@ -62,7 +62,9 @@ async def register(body: AccountCreate, pool: Db, idn: IdentityDep) -> Accepted:
 
 
 @router.post("/activation-mail", status_code=status.HTTP_202_ACCEPTED)
-async def resend_activation_mail(body: ActivationMailRequest, pool: Db, idn: IdentityDep) -> Accepted:
+async def resend_activation_mail(
+    body: ActivationMailRequest, pool: Db, idn: IdentityDep
+) -> Accepted:
     email = normalise_email(body.email)
     if is_valid_email(email):
         await service_layer.resend_activation(pool, idn, email=email)
@@ -73,6 +75,7 @@ async def resend_activation_mail(body: ActivationMailRequest, pool: Db, idn: Ide
 async def activate(body: ActivationRequest, pool: Db, idn: IdentityDep) -> ActivationRead:
     result = await service_layer.activate_account(pool, idn, token=body.token)
     return ActivationRead(
-        account_id=result.account_id, status=result.status,  # type: ignore[arg-type]
+        account_id=result.account_id,
+        status=result.status,  # type: ignore[arg-type]
         access_token=result.access_token,
     )

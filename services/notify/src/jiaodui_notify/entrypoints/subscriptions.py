@@ -14,18 +14,32 @@ from jiaodui_notify.service_layer import Notify, send_mail
 
 
 def handlers(notify: Notify) -> Mapping[str, Handler]:
-    async def on_activation_mail(conn: asyncpg.Connection, event: CloudEvent, data: BaseModel) -> None:
+    async def on_activation_mail(
+        conn: asyncpg.Connection, event: CloudEvent, data: BaseModel
+    ) -> None:
         assert isinstance(data, SendActivationMail)
         await send_mail(
-            conn, notify, cause=event, to=data.email, template="activation",
-            account_id=data.account_id, activation_url=data.activation_url,
+            conn,
+            notify,
+            cause=event,
+            to=data.email,
+            template="activation",
+            account_id=data.account_id,
+            activation_url=data.activation_url,
         )
 
-    async def on_existing_account(conn: asyncpg.Connection, event: CloudEvent, data: BaseModel) -> None:
+    async def on_existing_account(
+        conn: asyncpg.Connection, event: CloudEvent, data: BaseModel
+    ) -> None:
         assert isinstance(data, SendExistingAccountNotice)
         await send_mail(
-            conn, notify, cause=event, to=data.email, template="existing_account",
-            login_url=data.login_url, recovery_url=data.recovery_url,
+            conn,
+            notify,
+            cause=event,
+            to=data.email,
+            template="existing_account",
+            login_url=data.login_url,
+            recovery_url=data.recovery_url,
         )
 
     return {

@@ -1,0 +1,260 @@
+"""The outbox relay and the inbox consumer against the real Kafka and Postgres.
+
+Each test has its own database and its own topic prefix, so counts are exact and
+the suite can run beside a running ``make run`` stack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from aiokafka import AIOKafkaConsumer
+from jiaodui_contracts import CloudEvent
+from jiaodui_contracts.identity import AccountRegistered
+from jiaodui_runtime.consumer import EventConsumer, Handler
+from jiaodui_runtime.db import connect, create_pool
+from jiaodui_runtime.kafka import all_topics, ensure_topics, new_producer
+from jiaodui_runtime.migrations import apply_migrations, runtime_migrations
+from jiaodui_runtime.outbox import add_to_outbox
+from jiaodui_runtime.relay import OutboxRelay, Publisher
+from jiaodui_runtime.testing import eventually
+from jiaodui_runtime.testing.stack import StackEndpoints
+from pydantic import BaseModel
+
+pytestmark = pytest.mark.integration
+TOPIC = "identity.events"
+
+
+class CrashingPublisher:
+    """A real producer that 'crashes' after ``fail_after`` sends, before the relay marks."""
+
+    def __init__(self, inner: Publisher, fail_after: int) -> None:
+        self._inner = inner
+        self._left = fail_after
+
+    async def start(self) -> None:
+        await self._inner.start()
+
+    async def stop(self) -> None:
+        await self._inner.stop()  # flushes: what was sent really reaches Kafka
+
+    async def send(self, topic: str, **kwargs: Any) -> Awaitable[Any]:
+        if self._left == 0:
+            raise ConnectionError("relay killed between send and mark")
+        self._left -= 1
+        return await self._inner.send(topic, **kwargs)
+
+
+@pytest_asyncio.fixture
+async def db(fresh_database: str) -> AsyncIterator[asyncpg.Pool]:
+    conn = await connect(fresh_database)
+    await apply_migrations(conn, runtime_migrations())
+    await conn.execute(
+        "CREATE TABLE effects (seq bigserial PRIMARY KEY, account_id text NOT NULL,"
+        " registered_at timestamptz NOT NULL)"
+    )
+    await conn.close()
+    pool = await create_pool(fresh_database, min_size=1, max_size=5)
+    yield pool
+    await pool.close()
+
+
+@pytest_asyncio.fixture
+async def prefix(stack: StackEndpoints) -> str:
+    prefix = f"t{uuid.uuid4().hex[:10]}."
+    await ensure_topics(
+        stack.kafka_bootstrap,
+        partitions=3,
+        replication=1,
+        topics=all_topics([TOPIC], prefix=prefix),
+    )
+    return prefix
+
+
+async def write_events(pool: asyncpg.Pool, account_ids: list[str]) -> None:
+    start = datetime.now(UTC)
+    for i, account_id in enumerate(account_ids):
+        async with pool.acquire() as conn, conn.transaction():
+            await add_to_outbox(
+                conn,
+                AccountRegistered(
+                    account_id=account_id, registered_at=start + timedelta(microseconds=i)
+                ),
+                source="/jiaodui/test",
+            )
+
+
+async def record_effect(conn: asyncpg.Connection, event: CloudEvent, data: BaseModel) -> None:
+    assert isinstance(data, AccountRegistered)
+    await conn.execute(
+        "INSERT INTO effects (account_id, registered_at) VALUES ($1, $2)",
+        data.account_id,
+        data.registered_at,
+    )
+
+
+def consumer_for(
+    stack: StackEndpoints,
+    pool: asyncpg.Pool,
+    prefix: str,
+    handler: Handler = record_effect,
+    **kwargs: Any,
+) -> EventConsumer:
+    return EventConsumer(
+        name=f"{prefix}test-consumer",
+        bootstrap=stack.kafka_bootstrap,
+        pool=pool,
+        handlers={AccountRegistered.TYPE: handler},
+        topics=[prefix + TOPIC],
+        dead_letters=new_producer(stack.kafka_bootstrap, client_id="test-dlq"),
+        **kwargs,
+    )
+
+
+async def run_until(
+    tasks: list[Callable[[], Awaitable[None]]],
+    condition: Callable[[], Awaitable[Any]],
+    what: str,
+    stoppers: list[Callable[[], None]],
+) -> Any:
+    running = [asyncio.create_task(t()) for t in tasks]
+    try:
+        return await eventually(condition, timeout_s=60, what=what)
+    finally:
+        for stop in stoppers:
+            stop()
+        await asyncio.wait(running, timeout=15)
+        for t in running:
+            t.cancel()
+
+
+async def test_relay_killed_between_send_and_mark_loses_nothing_and_applies_once(
+    db: asyncpg.Pool, fresh_database: str, prefix: str, stack: StackEndpoints
+) -> None:
+    ids = [str(uuid.uuid4()) for _ in range(200)]
+    await write_events(db, ids)
+
+    crashed_relay = OutboxRelay(
+        dsn=fresh_database,
+        topic_prefix=prefix,
+        batch_size=500,
+        publisher_factory=lambda: new_producer(stack.kafka_bootstrap, client_id="test-relay"),
+    )
+    conn = await connect(fresh_database)
+    publisher = CrashingPublisher(new_producer(stack.kafka_bootstrap, client_id="crash"), 120)
+    await publisher.start()
+    with pytest.raises(ConnectionError):
+        await crashed_relay.publish_batch(conn, publisher)
+    await publisher.stop()
+    await conn.close()
+    assert await db.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 200
+
+    relay = OutboxRelay(
+        dsn=fresh_database,
+        topic_prefix=prefix,
+        poll_interval_s=0.2,
+        publisher_factory=lambda: new_producer(stack.kafka_bootstrap, client_id="test-relay"),
+    )
+    consumer = consumer_for(stack, db, prefix)
+    await consumer._dead_letters.start()
+
+    async def all_applied_and_duplicates_dropped() -> bool:
+        effects = await db.fetchval("SELECT count(*) FROM effects")
+        dropped = await db.fetchval("SELECT coalesce(sum(dropped), 0) FROM inbox_duplicates")
+        return effects == 200 and dropped == 120
+
+    await run_until(
+        [relay.run, consumer.run],
+        all_applied_and_duplicates_dropped,
+        "200 effects and 120 dropped duplicates",
+        [relay.stop, consumer.stop],
+    )
+    await consumer._dead_letters.stop()
+    rows = await db.fetch("SELECT account_id, count(*) AS n FROM effects GROUP BY account_id")
+    assert sorted(r["account_id"] for r in rows) == sorted(ids)
+    assert all(r["n"] == 1 for r in rows)
+    assert await db.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
+
+
+async def test_events_of_one_key_take_effect_in_commit_order(
+    db: asyncpg.Pool, fresh_database: str, prefix: str, stack: StackEndpoints
+) -> None:
+    account_id = str(uuid.uuid4())
+    await write_events(db, [account_id] * 50)
+    relay = OutboxRelay(
+        dsn=fresh_database,
+        topic_prefix=prefix,
+        batch_size=7,
+        poll_interval_s=0.2,
+        publisher_factory=lambda: new_producer(stack.kafka_bootstrap, client_id="test-relay"),
+    )
+    consumer = consumer_for(stack, db, prefix, batch_size=5)
+    await consumer._dead_letters.start()
+
+    async def fifty() -> bool:
+        return await db.fetchval("SELECT count(*) FROM effects") == 50
+
+    await run_until([relay.run, consumer.run], fifty, "50 effects", [relay.stop, consumer.stop])
+    await consumer._dead_letters.stop()
+    times = [
+        r["registered_at"] for r in await db.fetch("SELECT registered_at FROM effects ORDER BY seq")
+    ]
+    assert times == sorted(times)
+
+
+async def test_a_poison_event_goes_to_the_dlq_with_its_error_and_the_rest_go_on(
+    db: asyncpg.Pool, fresh_database: str, prefix: str, stack: StackEndpoints
+) -> None:
+    ids = [str(uuid.uuid4()) for _ in range(5)]
+    poison = ids[2]
+    await write_events(db, ids)
+
+    async def picky(conn: asyncpg.Connection, event: CloudEvent, data: BaseModel) -> None:
+        assert isinstance(data, AccountRegistered)
+        if data.account_id == poison:
+            raise ValueError("cannot apply this one")
+        await record_effect(conn, event, data)
+
+    relay = OutboxRelay(
+        dsn=fresh_database,
+        topic_prefix=prefix,
+        poll_interval_s=0.2,
+        publisher_factory=lambda: new_producer(stack.kafka_bootstrap, client_id="test-relay"),
+    )
+    consumer = consumer_for(stack, db, prefix, picky, max_retries=3, retry_backoff_s=0.01)
+    await consumer._dead_letters.start()
+
+    async def four() -> bool:
+        return await db.fetchval("SELECT count(*) FROM effects") == 4
+
+    await run_until([relay.run, consumer.run], four, "4 effects", [relay.stop, consumer.stop])
+    await consumer._dead_letters.stop()
+
+    dlq = AIOKafkaConsumer(
+        f"{prefix}{TOPIC}.dlq",
+        bootstrap_servers=stack.kafka_bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=f"{prefix}dlq-reader",
+    )
+    await dlq.start()
+    try:
+        batches = await eventually(
+            lambda: dlq.getmany(timeout_ms=500), timeout_s=30, what="a DLQ message"
+        )
+    finally:
+        await dlq.stop()
+    messages = [m for ms in batches.values() for m in ms]
+    assert len(messages) == 1
+    headers = dict(messages[0].headers)
+    assert b"cannot apply this one" in headers["dlq_error"]
+    assert headers["dlq_original_topic"] == f"{prefix}{TOPIC}".encode()
+    assert poison.encode() in messages[0].value
+    assert await db.fetchval("SELECT count(*) FROM inbox") == 4
