@@ -47,7 +47,7 @@ def load_migrations(component: str, folder: Traversable) -> list[Migration]:
 
 
 def runtime_migrations() -> list[Migration]:
-    return load_migrations("runtime", files("jiaodui_runtime") / "migrations")
+    return load_migrations("runtime", files("jiaodui_runtime") / "sql")
 
 
 async def apply_migrations(conn: asyncpg.Connection, migrations: list[Migration]) -> int:
