@@ -22,18 +22,18 @@ from aiokafka.errors import CommitFailedError, KafkaError
 from jiaodui_contracts import (
     HEADER_CORRELATION_ID,
     CloudEvent,
+    Contract,
     dlq_topic,
     from_json_bytes,
     parse_data,
 )
-from pydantic import BaseModel
 
 from jiaodui_runtime import metrics
 from jiaodui_runtime.context import bind_correlation_id
 from jiaodui_runtime.logging import get_logger
 from jiaodui_runtime.relay import Publisher
 
-Handler = Callable[[asyncpg.Connection, CloudEvent, BaseModel], Awaitable[None]]
+Handler = Callable[[asyncpg.Connection, CloudEvent, Contract], Awaitable[None]]
 """An event handler: applies the event's effects using the given transaction."""
 
 _log = get_logger(__name__)

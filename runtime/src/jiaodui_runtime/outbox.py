@@ -6,12 +6,12 @@ import asyncpg
 from jiaodui_contracts import (
     HEADER_CORRELATION_ID,
     CloudEvent,
+    Contract,
     key_of,
     new_event,
     to_json_bytes,
     topic_of,
 )
-from pydantic import BaseModel
 
 from jiaodui_runtime.context import current_correlation_id
 
@@ -20,7 +20,7 @@ NOTIFY_CHANNEL = "outbox"
 
 async def add_to_outbox(
     conn: asyncpg.Connection,
-    payload: BaseModel,
+    payload: Contract,
     *,
     source: str,
     subject: str | None = None,
@@ -49,7 +49,7 @@ async def add_to_outbox(
 
 
 async def add_many_to_outbox(
-    conn: asyncpg.Connection, payloads: list[BaseModel], *, source: str
+    conn: asyncpg.Connection, payloads: list[Contract], *, source: str
 ) -> list[CloudEvent]:
     """Bulk variant for imports: one COPY instead of one INSERT per event."""
     if not conn.is_in_transaction():

@@ -40,19 +40,28 @@ class RateLimiter:
         self._namespace = namespace
         self._script = redis.register_script(_HIT)
 
-    async def hit(self, subject: str, limits: list[Limit]) -> float | None:
-        """Count one attempt; None when allowed, else seconds until one is allowed again."""
-        keys = [f"rl:{self._namespace}:{lim.per_seconds}:{subject}" for lim in limits]
+    def _keys(self, subjects: list[str], limits: list[Limit]) -> list[str]:
+        return [f"rl:{self._namespace}:{lim.per_seconds}:{s}" for s in subjects for lim in limits]
+
+    async def hit(self, subject: str | list[str], limits: list[Limit]) -> float | None:
+        """Count one attempt against every subject (e.g. a phone and an account) at once.
+
+        None when allowed, else the seconds until an attempt is allowed again; a
+        refused attempt counts nowhere.
+        """
+        subjects = [subject] if isinstance(subject, str) else subject
+        keys = self._keys(subjects, limits)
         args: list[int] = []
-        for lim in limits:
-            args += [lim.count, lim.per_seconds]
+        for _ in subjects:
+            for lim in limits:
+                args += [lim.count, lim.per_seconds]
         wait_ms = int(await self._script(keys=keys, args=args))
         return None if wait_ms < 0 else wait_ms / 1000
 
     async def reset(self, subject: str, limits: list[Limit]) -> None:
-        await self._redis.delete(*(f"rl:{self._namespace}:{lim.per_seconds}:{subject}" for lim in limits))
+        await self._redis.delete(*self._keys([subject], limits))
 
-    async def enforce(self, subject: str, limits: list[Limit]) -> None:
+    async def enforce(self, subject: str | list[str], limits: list[Limit]) -> None:
         """Like :meth:`hit`, but a refusal is a 429 problem with ``Retry-After``."""
         wait = await self.hit(subject, limits)
         if wait is not None:

@@ -31,7 +31,9 @@ async def test_migrations_run_once_in_order_and_edits_are_refused(
 
         write(tmp_path, "0002_more.sql", "ALTER TABLE things ADD COLUMN other text;")
         with pytest.raises(RuntimeError, match="changed after it ran"):
-            await apply_migrations(conn, [*runtime_migrations(), *load_migrations("demo", tmp_path)])
+            await apply_migrations(
+                conn, [*runtime_migrations(), *load_migrations("demo", tmp_path)]
+            )
     finally:
         await conn.close()
 

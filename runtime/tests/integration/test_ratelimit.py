@@ -45,3 +45,12 @@ async def test_enforce_raises_a_429_problem_with_retry_after(limiter: RateLimite
         await limiter.enforce("x", [Limit(1, 30)])
     assert caught.value.status == 429 and caught.value.code == "rate_limited"
     assert 1 <= int(caught.value.headers["Retry-After"]) <= 30
+
+
+async def test_several_subjects_are_limited_together(limiter: RateLimiter) -> None:
+    limits = [Limit(2, 60)]
+    assert await limiter.hit(["phone-a", "account-1"], limits) is None
+    assert await limiter.hit(["phone-b", "account-1"], limits) is None
+    # account-1 is full: refused, and phone-c is not charged for the refusal
+    assert await limiter.hit(["phone-c", "account-1"], limits) is not None
+    assert await limiter.hit("phone-c", [Limit(1, 60)]) is None

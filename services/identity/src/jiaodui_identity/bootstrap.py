@@ -6,13 +6,16 @@ from importlib.resources import files
 
 from fastapi import FastAPI
 from jiaodui_runtime.migrations import load_migrations
+from jiaodui_runtime.ratelimit import RateLimiter
 from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_app
 
 from jiaodui_identity.adapters.passwords import Passwords
 from jiaodui_identity.adapters.signing import TokenSigner, load_or_create_keys
+from jiaodui_identity.adapters.sms_codes import SmsCodes
 from jiaodui_identity.entrypoints import accounts, jwks
-from jiaodui_identity.service_layer import Identity, ensure_first_admin
+from jiaodui_identity.service_layer.accounts import ensure_first_admin
 from jiaodui_identity.settings import IdentitySettings
+from jiaodui_identity.state import Identity
 
 
 async def build_identity(rt: ServiceRuntime) -> Identity:
@@ -29,6 +32,9 @@ async def build_identity(rt: ServiceRuntime) -> Identity:
             parallelism=settings.argon2_parallelism,
         ),
         signer=signer,
+        sms_codes=SmsCodes(rt.redis, settings.identity_hash_key),
+        limiter=RateLimiter(rt.redis, "identity"),
+        redis=rt.redis,
     )
     await ensure_first_admin(rt.pool, identity)
     return identity

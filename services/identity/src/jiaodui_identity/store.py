@@ -94,3 +94,17 @@ async def set_status(
 
 async def email_exists(conn: asyncpg.Connection, email: str) -> bool:
     return bool(await conn.fetchval("SELECT true FROM accounts WHERE email = $1", email))
+
+
+async def account_by_email_readonly(conn: asyncpg.Connection, email: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM accounts WHERE email = $1", email)
+
+
+async def account_by_id(conn: asyncpg.Connection, account_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM accounts WHERE id = $1", uuid.UUID(account_id))
+
+
+async def lock_account(conn: asyncpg.Connection, account_id: uuid.UUID, until: datetime) -> None:
+    await conn.execute(
+        "UPDATE accounts SET locked_until = $2, updated_at = now() WHERE id = $1", account_id, until
+    )

@@ -16,6 +16,10 @@ class Passwords:
         # Verifying against this keeps "unknown e-mail" as slow as "wrong password".
         self._dummy = self._hasher.hash("not-a-real-password")
 
+    def needs_rehash(self, password_hash: str) -> bool:
+        """True when the hash was made with other parameters than today's."""
+        return self._hasher.check_needs_rehash(password_hash)
+
     async def hash(self, password: str) -> str:
         return await asyncio.to_thread(self._hasher.hash, password)
 

@@ -9,9 +9,9 @@ from jiaodui_runtime.deps import Db
 from jiaodui_runtime.errors import Problem
 from pydantic import BaseModel, Field
 
-from jiaodui_identity import service_layer
 from jiaodui_identity.domain.accounts import check_password, is_valid_email, normalise_email
 from jiaodui_identity.entrypoints.deps import IdentityDep
+from jiaodui_identity.service_layer import accounts as account_cases
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
 
@@ -57,7 +57,7 @@ async def register(body: AccountCreate, pool: Db, idn: IdentityDep) -> Accepted:
     problem = check_password(body.password, body.password_confirm)
     if problem is not None:
         raise Problem(422, problem.value, "The password does not meet the rules.")
-    await service_layer.register_account(pool, idn, email=email, password=body.password)
+    await account_cases.register_account(pool, idn, email=email, password=body.password)
     return Accepted()
 
 
@@ -67,13 +67,13 @@ async def resend_activation_mail(
 ) -> Accepted:
     email = normalise_email(body.email)
     if is_valid_email(email):
-        await service_layer.resend_activation(pool, idn, email=email)
+        await account_cases.resend_activation(pool, idn, email=email)
     return Accepted()
 
 
 @router.post("/activate")
 async def activate(body: ActivationRequest, pool: Db, idn: IdentityDep) -> ActivationRead:
-    result = await service_layer.activate_account(pool, idn, token=body.token)
+    result = await account_cases.activate_account(pool, idn, token=body.token)
     return ActivationRead(
         account_id=result.account_id,
         status=result.status,  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from jiaodui_identity.service_layer import Identity
+from jiaodui_identity.state import Identity
 
 
 def get_identity(request: Request) -> Identity:

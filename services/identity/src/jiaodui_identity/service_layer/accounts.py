@@ -13,21 +13,9 @@ from jiaodui_runtime.errors import Problem
 from jiaodui_runtime.outbox import add_to_outbox
 
 from jiaodui_identity import store
-from jiaodui_identity.adapters.passwords import Passwords
-from jiaodui_identity.adapters.signing import TokenSigner
 from jiaodui_identity.domain.accounts import AccountStatus, hash_token, new_link_token
 from jiaodui_identity.settings import IdentitySettings
-
-SOURCE = "/jiaodui/identity"
-
-
-@dataclass
-class Identity:
-    """identity's own objects, built once by the composition root."""
-
-    settings: IdentitySettings
-    passwords: Passwords
-    signer: TokenSigner
+from jiaodui_identity.state import SOURCE, Identity
 
 
 def _activation_url(settings: IdentitySettings, token: str) -> str:
@@ -72,6 +60,7 @@ async def register_account(pool: asyncpg.Pool, idn: Identity, *, email: str, pas
             await add_to_outbox(
                 conn,
                 SendExistingAccountNotice(
+                    account_id=str(existing["id"]),
                     email=email,
                     login_url=f"{base}/login.html",
                     recovery_url=f"{base}/recover.html",

@@ -1,0 +1,106 @@
+"""Login, lock-out and logout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+from jiaodui_contracts.commands import SendLockoutNotice
+from jiaodui_runtime.auth import Principal, TokenVerifier
+from jiaodui_runtime.errors import Problem
+from jiaodui_runtime.outbox import add_to_outbox
+from jiaodui_runtime.ratelimit import Limit
+
+from jiaodui_identity import store
+from jiaodui_identity.domain.accounts import AccountStatus
+from jiaodui_identity.state import SOURCE, Identity
+
+FAILURES_BEFORE_LOCK = 5
+LOCK_FOR = timedelta(minutes=15)
+PER_IP = [Limit(30, 60), Limit(300, 3600)]
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    access_token: str
+    expires_in: int
+
+
+def _invalid() -> Problem:
+    return Problem(401, "invalid_credentials", "The e-mail address or the password is wrong.")
+
+
+def issue_access_token(idn: Identity, account: asyncpg.Record) -> Session:
+    ttl = idn.settings.access_token_ttl_s
+    token = idn.signer.issue(
+        subject=str(account["id"]),
+        ttl_s=ttl,
+        claims={
+            "role": account["role"],
+            "status": account["status"],
+            "institution_code": account["institution_code"],
+            "college": account["college"],
+        },
+    )
+    return Session(access_token=token, expires_in=ttl)
+
+
+def _failures_key(account_id: object) -> str:
+    return f"login-failures:{account_id}"
+
+
+async def log_in(
+    pool: asyncpg.Pool, idn: Identity, *, email: str, password: str, client_ip: str
+) -> Session:
+    """Unknown e-mail and wrong password answer alike, after the same argon2 work."""
+    await idn.limiter.enforce(f"login-ip:{client_ip}", PER_IP)
+    async with pool.acquire() as conn:
+        account = await store.account_by_email_readonly(conn, email)
+    usable = account is not None and account["status"] != AccountStatus.REGISTERED
+    ok = await idn.passwords.verify(account["password_hash"] if account else None, password)
+    if account is None or not usable:
+        raise _invalid()
+    now = datetime.now(UTC)
+    if account["locked_until"] is not None and account["locked_until"] > now:
+        retry = int((account["locked_until"] - now).total_seconds()) + 1
+        raise Problem(
+            423,
+            "account_locked",
+            "Too many failed attempts; password login is locked for a while.",
+            headers={"Retry-After": str(retry)},
+            retry_after_s=retry,
+        )
+    if not ok:
+        await _count_failure(pool, idn, account)
+        raise _invalid()
+    await idn.redis.delete(_failures_key(account["id"]))
+    if idn.passwords.needs_rehash(account["password_hash"]):
+        async with pool.acquire() as conn:
+            await store.replace_password(conn, account["id"], await idn.passwords.hash(password))
+    return issue_access_token(idn, account)
+
+
+async def _count_failure(pool: asyncpg.Pool, idn: Identity, account: asyncpg.Record) -> None:
+    redis = idn.redis
+    key = _failures_key(account["id"])
+    failures = int(await redis.incr(key))
+    await redis.expire(key, int(LOCK_FOR.total_seconds()))
+    if failures < FAILURES_BEFORE_LOCK:
+        return
+    await redis.delete(key)
+    until = datetime.now(UTC) + LOCK_FOR
+    async with pool.acquire() as conn, conn.transaction():
+        await store.lock_account(conn, account["id"], until)
+        await add_to_outbox(
+            conn,
+            SendLockoutNotice(
+                account_id=str(account["id"]), email=account["email"], locked_until=until
+            ),
+            source=SOURCE,
+        )
+
+
+async def log_out(verifier: TokenVerifier, principal: Principal) -> None:
+    """The token's id goes on the denylist every service checks."""
+    await verifier.revoke(principal)
