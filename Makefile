@@ -32,7 +32,7 @@ restart: install ## restart the five services (after a code change)
 status: ## what runs
 	@bash deploy/local/stack.sh status; bash deploy/local/services.sh status
 
-test: install ## the whole suite against the real stack (started if not running)
+test: install lint ## lint, then the whole suite against the real stack (started if not running)
 	bash deploy/local/run.sh --quiet
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
@@ -43,9 +43,11 @@ test-faults: install ## the long fault-injection suite
 	bash deploy/local/run.sh --quiet
 	JIAODUI_FAULTS_LONG=1 .venv/bin/python -m pytest -m faults $(PYTEST_ARGS)
 
-lint: install ## ruff and mypy
+lint: install ## ruff, mypy (strict) and the contracts drift check
 	.venv/bin/ruff check .
-	.venv/bin/mypy contracts/src runtime/src services/*/src
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy contracts/src runtime/src services/*/src deploy/local/sinks.py
+	.venv/bin/python -m jiaodui_contracts.generate --check
 
 contracts: install ## regenerate JSON Schemas and the AsyncAPI document from the models
 	.venv/bin/python -m jiaodui_contracts.generate

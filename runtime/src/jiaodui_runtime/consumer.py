@@ -30,10 +30,11 @@ from jiaodui_contracts import (
 
 from jiaodui_runtime import metrics
 from jiaodui_runtime.context import bind_correlation_id
+from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.logging import get_logger
 from jiaodui_runtime.relay import Publisher
 
-Handler = Callable[[asyncpg.Connection, CloudEvent, Contract], Awaitable[None]]
+Handler = Callable[[DbConnection, CloudEvent, Contract], Awaitable[None]]
 """An event handler: applies the event's effects using the given transaction."""
 
 _log = get_logger(__name__)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import asyncpg
 import orjson
+from asyncpg.pool import PoolConnectionProxy
+
+DbConnection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
+"""A connection of the pool or a single one: what stores and handlers receive."""
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
+async def _init_connection(conn: DbConnection) -> None:
     for typename in ("json", "jsonb"):
         await conn.set_type_codec(
             typename,

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
-import asyncpg
-
+from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.logging import get_logger
 
 _FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -50,7 +49,7 @@ def runtime_migrations() -> list[Migration]:
     return load_migrations("runtime", files("jiaodui_runtime") / "sql")
 
 
-async def apply_migrations(conn: asyncpg.Connection, migrations: list[Migration]) -> int:
+async def apply_migrations(conn: DbConnection, migrations: list[Migration]) -> int:
     """Apply what is new; refuse to start when an applied file was edited afterwards."""
     await conn.execute(
         """CREATE TABLE IF NOT EXISTS schema_migrations (

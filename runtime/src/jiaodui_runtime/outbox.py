@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncpg
 from jiaodui_contracts import (
     HEADER_CORRELATION_ID,
     CloudEvent,
@@ -14,12 +13,13 @@ from jiaodui_contracts import (
 )
 
 from jiaodui_runtime.context import current_correlation_id
+from jiaodui_runtime.db import DbConnection
 
 NOTIFY_CHANNEL = "outbox"
 
 
 async def add_to_outbox(
-    conn: asyncpg.Connection,
+    conn: DbConnection,
     payload: Contract,
     *,
     source: str,
@@ -49,7 +49,7 @@ async def add_to_outbox(
 
 
 async def add_many_to_outbox(
-    conn: asyncpg.Connection, payloads: list[Contract], *, source: str
+    conn: DbConnection, payloads: list[Contract], *, source: str
 ) -> list[CloudEvent]:
     """Bulk variant for imports: one COPY instead of one INSERT per event."""
     if not conn.is_in_transaction():

@@ -14,10 +14,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-import asyncpg
-
 from jiaodui_runtime import metrics
-from jiaodui_runtime.db import connect
+from jiaodui_runtime.db import DbConnection, connect
 from jiaodui_runtime.logging import get_logger
 from jiaodui_runtime.outbox import NOTIFY_CHANNEL
 
@@ -105,7 +103,7 @@ class OutboxRelay:
             with contextlib.suppress(Exception):
                 await conn.close()
 
-    async def _pump(self, conn: asyncpg.Connection, publisher: Publisher) -> None:
+    async def _pump(self, conn: DbConnection, publisher: Publisher) -> None:
         last_purge = 0.0
         while not self._stopping:
             self._wake.clear()
@@ -117,7 +115,7 @@ class OutboxRelay:
                 await self._observe_backlog(conn)
                 await self._sleep(self._poll_interval_s)
 
-    async def publish_batch(self, conn: asyncpg.Connection, publisher: Publisher) -> int:
+    async def publish_batch(self, conn: DbConnection, publisher: Publisher) -> int:
         """Send one batch in seq order, wait for every ack, then mark the rows."""
         rows = await conn.fetch(
             "SELECT seq, topic, key, payload, headers FROM outbox"
@@ -146,7 +144,7 @@ class OutboxRelay:
             metrics.EVENTS_PUBLISHED.labels(r["topic"]).inc()
         return len(rows)
 
-    async def _observe_backlog(self, conn: asyncpg.Connection) -> None:
+    async def _observe_backlog(self, conn: DbConnection) -> None:
         row = await conn.fetchrow(
             "SELECT count(*) AS n, extract(epoch FROM now() - min(created_at)) AS age"
             " FROM outbox WHERE published_at IS NULL"
@@ -155,7 +153,7 @@ class OutboxRelay:
         metrics.OUTBOX_BACKLOG.set(row["n"])
         metrics.OUTBOX_OLDEST_AGE.set(float(row["age"] or 0))
 
-    async def _purge(self, conn: asyncpg.Connection) -> None:
+    async def _purge(self, conn: DbConnection) -> None:
         await conn.execute(
             "DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)",
             self._retention_s,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,7 +67,7 @@ class ServiceDefinition:
     build_state: Callable[[ServiceRuntime], Awaitable[Any]] | None = None
     handlers: Callable[[ServiceRuntime], Mapping[str, Handler]] | None = None
     key_source: Callable[[ServiceRuntime], KeySource] | None = None
-    background: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = ()
+    background: Sequence[Callable[[ServiceRuntime], Coroutine[Any, Any, None]]] = ()
     close_state: Callable[[ServiceRuntime], Awaitable[None]] | None = None
     title: str = ""
 

@@ -19,7 +19,7 @@ from aiokafka import AIOKafkaConsumer
 from jiaodui_contracts import CloudEvent
 from jiaodui_contracts.identity import AccountRegistered
 from jiaodui_runtime.consumer import EventConsumer, Handler
-from jiaodui_runtime.db import connect, create_pool
+from jiaodui_runtime.db import DbConnection, connect, create_pool
 from jiaodui_runtime.kafka import all_topics, ensure_topics, new_producer
 from jiaodui_runtime.migrations import apply_migrations, runtime_migrations
 from jiaodui_runtime.outbox import add_to_outbox
@@ -91,7 +91,7 @@ async def write_events(pool: asyncpg.Pool, account_ids: list[str]) -> None:
             )
 
 
-async def record_effect(conn: asyncpg.Connection, event: CloudEvent, data: BaseModel) -> None:
+async def record_effect(conn: DbConnection, event: CloudEvent, data: BaseModel) -> None:
     assert isinstance(data, AccountRegistered)
     await conn.execute(
         "INSERT INTO effects (account_id, registered_at) VALUES ($1, $2)",
@@ -216,7 +216,7 @@ async def test_a_poison_event_goes_to_the_dlq_with_its_error_and_the_rest_go_on(
     poison = ids[2]
     await write_events(db, ids)
 
-    async def picky(conn: asyncpg.Connection, event: CloudEvent, data: BaseModel) -> None:
+    async def picky(conn: DbConnection, event: CloudEvent, data: BaseModel) -> None:
         assert isinstance(data, AccountRegistered)
         if data.account_id == poison:
             raise ValueError("cannot apply this one")

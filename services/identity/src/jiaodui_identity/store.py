@@ -6,14 +6,15 @@ import uuid
 from datetime import datetime
 
 import asyncpg
+from jiaodui_runtime.db import DbConnection
 
 
-async def account_by_email(conn: asyncpg.Connection, email: str) -> asyncpg.Record | None:
+async def account_by_email(conn: DbConnection, email: str) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM accounts WHERE email = $1 FOR UPDATE", email)
 
 
 async def insert_account(
-    conn: asyncpg.Connection,
+    conn: DbConnection,
     *,
     email: str,
     password_hash: str,
@@ -37,9 +38,7 @@ async def insert_account(
     return account_id
 
 
-async def replace_password(
-    conn: asyncpg.Connection, account_id: uuid.UUID, password_hash: str
-) -> None:
+async def replace_password(conn: DbConnection, account_id: uuid.UUID, password_hash: str) -> None:
     await conn.execute(
         "UPDATE accounts SET password_hash = $2, updated_at = now() WHERE id = $1",
         account_id,
@@ -48,7 +47,7 @@ async def replace_password(
 
 
 async def insert_link_token(
-    conn: asyncpg.Connection,
+    conn: DbConnection,
     *,
     token_hash: str,
     account_id: uuid.UUID,
@@ -65,9 +64,7 @@ async def insert_link_token(
     )
 
 
-async def use_link_token(
-    conn: asyncpg.Connection, *, token_hash: str, purpose: str
-) -> uuid.UUID | None:
+async def use_link_token(conn: DbConnection, *, token_hash: str, purpose: str) -> uuid.UUID | None:
     """Mark a valid token used and return its account; None when unknown, used or expired."""
     account_id: uuid.UUID | None = await conn.fetchval(
         "UPDATE link_tokens SET used_at = now()"
@@ -79,9 +76,7 @@ async def use_link_token(
     return account_id
 
 
-async def set_status(
-    conn: asyncpg.Connection, account_id: uuid.UUID, status: str
-) -> asyncpg.Record:
+async def set_status(conn: DbConnection, account_id: uuid.UUID, status: str) -> asyncpg.Record:
     row = await conn.fetchrow(
         "UPDATE accounts SET status = $2, updated_at = now(),"
         " activated_at = coalesce(activated_at, now()) WHERE id = $1 RETURNING *",
@@ -92,19 +87,19 @@ async def set_status(
     return row
 
 
-async def email_exists(conn: asyncpg.Connection, email: str) -> bool:
+async def email_exists(conn: DbConnection, email: str) -> bool:
     return bool(await conn.fetchval("SELECT true FROM accounts WHERE email = $1", email))
 
 
-async def account_by_email_readonly(conn: asyncpg.Connection, email: str) -> asyncpg.Record | None:
+async def account_by_email_readonly(conn: DbConnection, email: str) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM accounts WHERE email = $1", email)
 
 
-async def account_by_id(conn: asyncpg.Connection, account_id: str) -> asyncpg.Record | None:
+async def account_by_id(conn: DbConnection, account_id: str) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM accounts WHERE id = $1", uuid.UUID(account_id))
 
 
-async def lock_account(conn: asyncpg.Connection, account_id: uuid.UUID, until: datetime) -> None:
+async def lock_account(conn: DbConnection, account_id: uuid.UUID, until: datetime) -> None:
     await conn.execute(
         "UPDATE accounts SET locked_until = $2, updated_at = now() WHERE id = $1", account_id, until
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-import asyncpg
 from jiaodui_contracts import CloudEvent
+from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.privacy import mask_email
 
 from jiaodui_notify import store
@@ -25,7 +25,7 @@ class Notify:
 
 
 async def send_mail(
-    conn: asyncpg.Connection,
+    conn: DbConnection,
     notify: Notify,
     *,
     cause: CloudEvent,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-import asyncpg
+from jiaodui_runtime.db import DbConnection
 
 
 async def insert_delivery(
-    conn: asyncpg.Connection,
+    conn: DbConnection,
     *,
     delivery_id: uuid.UUID,
     cause_event_id: uuid.UUID,
@@ -34,7 +34,7 @@ async def insert_delivery(
     return bool(inserted)
 
 
-async def mark_sent(conn: asyncpg.Connection, delivery_id: uuid.UUID, *, subject: str) -> None:
+async def mark_sent(conn: DbConnection, delivery_id: uuid.UUID, *, subject: str) -> None:
     await conn.execute(
         "UPDATE deliveries SET status = 'sent', subject = $2, sent_at = now() WHERE id = $1",
         delivery_id,

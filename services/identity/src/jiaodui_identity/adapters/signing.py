@@ -8,10 +8,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from jiaodui_runtime.db import DbConnection
 from jwt.algorithms import OKPAlgorithm
 
 
@@ -61,7 +61,7 @@ class TokenSigner:
         return jwt.encode(payload, key.private_key, algorithm="EdDSA", headers={"kid": key.kid})
 
 
-async def load_or_create_keys(conn: asyncpg.Connection) -> list[SigningKey]:
+async def load_or_create_keys(conn: DbConnection) -> list[SigningKey]:
     """Newest first; the first instance to start creates the key (others wait on the lock)."""
     async with conn.transaction():
         await conn.execute("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE")
@@ -83,7 +83,7 @@ async def load_or_create_keys(conn: asyncpg.Connection) -> list[SigningKey]:
             return [SigningKey(kid, private)]
     keys = []
     for row in rows:
-        private = serialization.load_pem_private_key(row["private_pem"].encode(), password=None)
-        assert isinstance(private, Ed25519PrivateKey)
-        keys.append(SigningKey(row["kid"], private))
+        loaded = serialization.load_pem_private_key(row["private_pem"].encode(), password=None)
+        assert isinstance(loaded, Ed25519PrivateKey)
+        keys.append(SigningKey(row["kid"], loaded))
     return keys

@@ -76,6 +76,6 @@ async def activate(body: ActivationRequest, pool: Db, idn: IdentityDep) -> Activ
     result = await account_cases.activate_account(pool, idn, token=body.token)
     return ActivationRead(
         account_id=result.account_id,
-        status=result.status,  # type: ignore[arg-type]
+        status=result.status,
         access_token=result.access_token,
     )

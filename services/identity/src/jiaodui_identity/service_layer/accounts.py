@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
@@ -9,6 +10,7 @@ from urllib.parse import urlencode
 import asyncpg
 from jiaodui_contracts.commands import SendActivationMail, SendExistingAccountNotice
 from jiaodui_contracts.identity import AccountRegistered
+from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.errors import Problem
 from jiaodui_runtime.outbox import add_to_outbox
 
@@ -23,16 +25,16 @@ def _activation_url(settings: IdentitySettings, token: str) -> str:
 
 
 async def _send_activation(
-    conn: asyncpg.Connection, idn: Identity, *, account_id: str, email: str
+    conn: DbConnection, idn: Identity, *, account_id: str, email: str
 ) -> None:
     token, token_hash = new_link_token()
     expires = datetime.now(UTC) + timedelta(seconds=idn.settings.activation_token_ttl_s)
     await store.insert_link_token(
         conn,
         token_hash=token_hash,
-        account_id=account_id,
+        account_id=uuid.UUID(account_id),
         purpose="activation",
-        expires_at=expires,  # type: ignore[arg-type]
+        expires_at=expires,
     )
     await add_to_outbox(
         conn,

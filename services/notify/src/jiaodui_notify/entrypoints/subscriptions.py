@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import asyncpg
 from jiaodui_contracts import CloudEvent
 from jiaodui_contracts.commands import SendActivationMail, SendExistingAccountNotice
 from jiaodui_runtime.consumer import Handler
+from jiaodui_runtime.db import DbConnection
 from pydantic import BaseModel
 
 from jiaodui_notify.service_layer import Notify, send_mail
 
 
 def handlers(notify: Notify) -> Mapping[str, Handler]:
-    async def on_activation_mail(
-        conn: asyncpg.Connection, event: CloudEvent, data: BaseModel
-    ) -> None:
+    async def on_activation_mail(conn: DbConnection, event: CloudEvent, data: BaseModel) -> None:
         assert isinstance(data, SendActivationMail)
         await send_mail(
             conn,
@@ -28,9 +26,7 @@ def handlers(notify: Notify) -> Mapping[str, Handler]:
             activation_url=data.activation_url,
         )
 
-    async def on_existing_account(
-        conn: asyncpg.Connection, event: CloudEvent, data: BaseModel
-    ) -> None:
+    async def on_existing_account(conn: DbConnection, event: CloudEvent, data: BaseModel) -> None:
         assert isinstance(data, SendExistingAccountNotice)
         await send_mail(
             conn,
