@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The five services, each its own process (python -m jiaodui_<name>) on its own port.
 #
-#   bash deploy/local/services.sh start|stop|restart|status
+#   bash deploy/local/services.sh start|stop|restart|status [name...]
 #
 # start is idempotent: a service whose process runs and answers /healthz is left alone.
 _SERVICES_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -38,9 +38,9 @@ service_start() {
 }
 
 services_start() {
-  local name failed=0
-  for name in $SERVICES; do service_start "$name" || failed=1; done
-  for name in $SERVICES; do
+  local name failed=0 names=${*:-$SERVICES}
+  for name in $names; do service_start "$name" || failed=1; done
+  for name in $names; do
     if wait_for "$name" 90 service_ready "$name"; then
       log "$name ready on :$(service_port "$name")"
     else
@@ -54,7 +54,7 @@ services_start() {
 
 services_stop() {
   local name
-  for name in $SERVICES; do stop_pid "svc-$name" 20; done
+  for name in ${*:-$SERVICES}; do stop_pid "svc-$name" 20; done
 }
 
 services_status() {
@@ -69,10 +69,12 @@ services_status() {
 }
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
-  case ${1:-} in
-    start) services_start ;;
-    stop) services_stop ;;
-    restart) services_stop && services_start ;;
+  cmd=${1:-}
+  shift || true
+  case $cmd in
+    start) services_start "$@" ;;
+    stop) services_stop "$@" ;;
+    restart) services_stop "$@" && services_start "$@" ;;
     status) services_status ;;
     *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
   esac
