@@ -47,6 +47,7 @@ class ServiceSettings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
 
     identity_hash_secret: SecretStr = SecretStr(DEV_IDENTITY_HASH_SECRET)
+    collection_code_secret: SecretStr = SecretStr(DEV_COLLECTION_CODE_SECRET)
     jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
     jwt_issuer: str = "jiaodui-identity"
     jwt_audience: str = "jiaodui"
@@ -96,3 +97,7 @@ class ServiceSettings(BaseSettings):
     @property
     def identity_hash_key(self) -> bytes:
         return self.identity_hash_secret.get_secret_value().encode()
+
+    @property
+    def collection_code_key(self) -> bytes:
+        return self.collection_code_secret.get_secret_value().encode()
