@@ -12,7 +12,7 @@ from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_ap
 from jiaodui_identity.adapters.passwords import Passwords
 from jiaodui_identity.adapters.signing import TokenSigner, load_or_create_keys
 from jiaodui_identity.adapters.sms_codes import SmsCodes
-from jiaodui_identity.entrypoints import accounts, jwks
+from jiaodui_identity.entrypoints import accounts, jwks, me, sessions, staff
 from jiaodui_identity.service_layer.accounts import ensure_first_admin
 from jiaodui_identity.settings import IdentitySettings
 from jiaodui_identity.state import Identity
@@ -35,6 +35,7 @@ async def build_identity(rt: ServiceRuntime) -> Identity:
         sms_codes=SmsCodes(rt.redis, settings.identity_hash_key),
         limiter=RateLimiter(rt.redis, "identity"),
         redis=rt.redis,
+        pool=rt.pool,
     )
     await ensure_first_admin(rt.pool, identity)
     return identity
@@ -44,7 +45,7 @@ def definition(settings: IdentitySettings | None = None) -> ServiceDefinition:
     settings = settings or IdentitySettings()
     return ServiceDefinition(
         settings=settings,
-        routers=[accounts.router, jwks.router],
+        routers=[accounts.router, sessions.router, me.router, staff.router, jwks.router],
         migrations=load_migrations("identity", files("jiaodui_identity") / "migrations"),
         build_state=build_identity,
         key_source=lambda rt: rt.state.signer,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import asyncpg
 from jiaodui_runtime.ratelimit import RateLimiter
 from redis.asyncio import Redis
 
@@ -23,3 +24,4 @@ class Identity:
     sms_codes: SmsCodes
     limiter: RateLimiter
     redis: Redis
+    pool: asyncpg.Pool

@@ -8,6 +8,8 @@ from datetime import datetime
 import asyncpg
 from jiaodui_runtime.db import DbConnection
 
+from jiaodui_identity.domain.realname import RealName
+
 
 async def account_by_email(conn: DbConnection, email: str) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM accounts WHERE email = $1 FOR UPDATE", email)
@@ -95,11 +97,62 @@ async def account_by_email_readonly(conn: DbConnection, email: str) -> asyncpg.R
     return await conn.fetchrow("SELECT * FROM accounts WHERE email = $1", email)
 
 
-async def account_by_id(conn: DbConnection, account_id: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM accounts WHERE id = $1", uuid.UUID(account_id))
+async def account_by_id(
+    conn: DbConnection, account_id: str, *, for_update: bool = False
+) -> asyncpg.Record | None:
+    lock = " FOR UPDATE" if for_update else ""
+    return await conn.fetchrow(f"SELECT * FROM accounts WHERE id = $1{lock}", uuid.UUID(account_id))  # noqa: S608
+
+
+_PROFILE_COLUMNS = ("name", "nickname", "province", "city")
+
+
+async def update_profile(
+    conn: DbConnection, account_id: uuid.UUID, changes: dict[str, object]
+) -> asyncpg.Record:
+    columns = [c for c in _PROFILE_COLUMNS if c in changes]  # a fixed allow-list: safe to format
+    if not columns:
+        row = await conn.fetchrow("SELECT * FROM accounts WHERE id = $1", account_id)
+        assert row is not None
+        return row
+    assignments = ", ".join(f"{c} = ${i}" for i, c in enumerate(columns, start=2))
+    row = await conn.fetchrow(
+        f"UPDATE accounts SET {assignments}, updated_at = now() WHERE id = $1 RETURNING *",  # noqa: S608
+        account_id,
+        *(changes[c] for c in columns),
+    )
+    assert row is not None
+    return row
 
 
 async def lock_account(conn: DbConnection, account_id: uuid.UUID, until: datetime) -> None:
     await conn.execute(
         "UPDATE accounts SET locked_until = $2, updated_at = now() WHERE id = $1", account_id, until
+    )
+
+
+async def bind_identity(
+    conn: DbConnection,
+    account_id: uuid.UUID,
+    *,
+    form: RealName,
+    identity_hash: str,
+    id_number_masked: str,
+) -> None:
+    """Raises UniqueViolationError when another account holds this identity."""
+    await conn.execute(
+        "UPDATE accounts SET name = $2, gender = $3, id_type = $4, identity_hash = $5,"
+        " id_number_masked = $6, birth_date = $7, province = $8, city = $9, nickname = $10,"
+        " phone = $11, consent_at = now(), status = 'active', updated_at = now() WHERE id = $1",
+        account_id,
+        form.name,
+        form.gender,
+        form.id_type,
+        identity_hash,
+        id_number_masked,
+        form.birth_date,
+        form.province,
+        form.city,
+        form.nickname,
+        form.phone,
     )
