@@ -7,6 +7,7 @@ puts the token id on a Redis denylist, checked on every request.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -22,8 +23,15 @@ STAFF_ROLES = frozenset({"college_staff", "registrar", "photographer", "support"
 ROLES = STAFF_ROLES | {"student"}
 
 
+MAX_TOKEN_LIFETIME_S = 7 * 86400
+
+
 def revoked_key(token_id: str) -> str:
     return f"auth:revoked:{token_id}"
+
+
+def revoked_before_key(account_id: str) -> str:
+    return f"auth:revoked-before:{account_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +127,12 @@ class TokenVerifier:
             raise _unauthenticated("The token is not valid.") from exc
         if claims.get("role") not in ROLES:
             raise _unauthenticated("The token carries no known role.")
-        if await self._redis.exists(revoked_key(claims["jti"])):
+        revoked, revoked_before = await self._redis.mget(
+            revoked_key(claims["jti"]), revoked_before_key(claims["sub"])
+        )
+        if revoked is not None or (
+            revoked_before is not None and float(claims["iat"]) <= float(revoked_before)
+        ):
             raise _unauthenticated("The token was revoked.")
         return Principal(
             account_id=claims["sub"],
@@ -132,5 +145,14 @@ class TokenVerifier:
         )
 
     async def revoke(self, principal: Principal) -> None:
+        """End one session (logout): its token id goes on the denylist until it expires."""
         ttl = max(1, principal.expires_at - int(time.time()))
         await self._redis.set(revoked_key(principal.token_id), b"1", ex=ttl)
+
+    async def revoke_all(self, account_id: str) -> None:
+        """End every session of an account (password reset, released identity)."""
+        await self._redis.set(
+            revoked_before_key(account_id),
+            f"{math.floor(time.time() * 1000) / 1000:.3f}",
+            ex=MAX_TOKEN_LIFETIME_S,
+        )

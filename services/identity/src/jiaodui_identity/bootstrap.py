@@ -12,7 +12,15 @@ from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_ap
 from jiaodui_identity.adapters.passwords import Passwords
 from jiaodui_identity.adapters.signing import TokenSigner, load_or_create_keys
 from jiaodui_identity.adapters.sms_codes import SmsCodes
-from jiaodui_identity.entrypoints import accounts, jwks, me, sessions, staff
+from jiaodui_identity.entrypoints import (
+    accounts,
+    jwks,
+    me,
+    recovery,
+    sessions,
+    staff,
+    subscriptions,
+)
 from jiaodui_identity.service_layer.accounts import ensure_first_admin
 from jiaodui_identity.settings import IdentitySettings
 from jiaodui_identity.state import Identity
@@ -45,7 +53,15 @@ def definition(settings: IdentitySettings | None = None) -> ServiceDefinition:
     settings = settings or IdentitySettings()
     return ServiceDefinition(
         settings=settings,
-        routers=[accounts.router, sessions.router, me.router, staff.router, jwks.router],
+        routers=[
+            accounts.router,
+            sessions.router,
+            me.router,
+            recovery.router,
+            staff.router,
+            jwks.router,
+        ],
+        handlers=subscriptions.handlers,
         migrations=load_migrations("identity", files("jiaodui_identity") / "migrations"),
         build_state=build_identity,
         key_source=lambda rt: rt.state.signer,

@@ -125,7 +125,7 @@ async def update_profile(
     return row
 
 
-async def lock_account(conn: DbConnection, account_id: uuid.UUID, until: datetime) -> None:
+async def lock_account(conn: DbConnection, account_id: uuid.UUID, until: datetime | None) -> None:
     await conn.execute(
         "UPDATE accounts SET locked_until = $2, updated_at = now() WHERE id = $1", account_id, until
     )
@@ -155,4 +155,94 @@ async def bind_identity(
         form.city,
         form.nickname,
         form.phone,
+    )
+
+
+async def account_by_identity(conn: DbConnection, identity_hash: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT * FROM accounts WHERE identity_hash = $1 FOR UPDATE", identity_hash
+    )
+
+
+async def save_pending_realname(
+    conn: DbConnection,
+    account_id: uuid.UUID,
+    *,
+    form: RealName,
+    identity_hash: str,
+    id_number_masked: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO pending_realnames (account_id, name, gender, id_type, identity_hash,"
+        " id_number_masked, birth_date, province, city, nickname, phone)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        " ON CONFLICT (account_id) DO UPDATE SET name = EXCLUDED.name, gender = EXCLUDED.gender,"
+        " id_type = EXCLUDED.id_type, identity_hash = EXCLUDED.identity_hash,"
+        " id_number_masked = EXCLUDED.id_number_masked, birth_date = EXCLUDED.birth_date,"
+        " province = EXCLUDED.province, city = EXCLUDED.city, nickname = EXCLUDED.nickname,"
+        " phone = EXCLUDED.phone, created_at = now()",
+        account_id,
+        form.name,
+        form.gender,
+        form.id_type,
+        identity_hash,
+        id_number_masked,
+        form.birth_date,
+        form.province,
+        form.city,
+        form.nickname,
+        form.phone,
+    )
+
+
+async def take_pending_realname(conn: DbConnection, account_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "DELETE FROM pending_realnames WHERE account_id = $1 RETURNING *", account_id
+    )
+
+
+async def release_identity(conn: DbConnection, account_id: uuid.UUID) -> None:
+    """The mistaken holder keeps the account but not the ID: back to real-name registration."""
+    await conn.execute(
+        "UPDATE accounts SET identity_hash = NULL, id_type = NULL, id_number_masked = NULL,"
+        " name = NULL, gender = NULL, birth_date = NULL, status = 'email_verified',"
+        " updated_at = now() WHERE id = $1",
+        account_id,
+    )
+
+
+async def set_identity(
+    conn: DbConnection,
+    account_id: uuid.UUID,
+    *,
+    id_type: str,
+    identity_hash: str,
+    id_number_masked: str,
+) -> None:
+    await conn.execute(
+        "UPDATE accounts SET id_type = $2, identity_hash = $3, id_number_masked = $4,"
+        " updated_at = now() WHERE id = $1",
+        account_id,
+        id_type,
+        identity_hash,
+        id_number_masked,
+    )
+
+
+async def bind_pending(conn: DbConnection, pending: asyncpg.Record) -> None:
+    await conn.execute(
+        "UPDATE accounts SET name = $2, gender = $3, id_type = $4, identity_hash = $5,"
+        " id_number_masked = $6, birth_date = $7, province = $8, city = $9, nickname = $10,"
+        " phone = $11, consent_at = now(), status = 'active', updated_at = now() WHERE id = $1",
+        pending["account_id"],
+        pending["name"],
+        pending["gender"],
+        pending["id_type"],
+        pending["identity_hash"],
+        pending["id_number_masked"],
+        pending["birth_date"],
+        pending["province"],
+        pending["city"],
+        pending["nickname"],
+        pending["phone"],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 import uuid
 from dataclasses import dataclass
@@ -47,14 +48,16 @@ class TokenSigner:
         return None
 
     def issue(self, *, subject: str, ttl_s: int, claims: dict[str, Any]) -> str:
-        now = int(time.time())
+        now = time.time()
         payload = {
             **{k: v for k, v in claims.items() if v is not None},
             "sub": subject,
             "iss": self._issuer,
             "aud": self._audience,
-            "iat": now,
-            "exp": now + ttl_s,
+            # fractional (RFC 7519 NumericDate allows it): "sessions before this instant"
+            # revocations must not catch a token issued a moment later in the same second
+            "iat": math.floor(now * 1000) / 1000,
+            "exp": int(now) + ttl_s,
             "jti": uuid.uuid4().hex,
         }
         key = self._keys[0]

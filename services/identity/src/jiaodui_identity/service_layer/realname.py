@@ -99,6 +99,10 @@ async def register_realname(
                 source=SOURCE,
             )
     except asyncpg.UniqueViolationError as exc:
+        async with pool.acquire() as conn:
+            await store.save_pending_realname(
+                conn, account["id"], form=form, identity_hash=hashed, id_number_masked=masked
+            )
         raise Problem(
             409,
             "id_number_taken",
