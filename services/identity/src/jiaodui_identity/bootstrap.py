@@ -21,6 +21,7 @@ from jiaodui_identity.entrypoints import (
     staff,
     subscriptions,
 )
+from jiaodui_identity.jobs import housekeeping
 from jiaodui_identity.service_layer.accounts import ensure_first_admin
 from jiaodui_identity.settings import IdentitySettings
 from jiaodui_identity.state import Identity
@@ -62,6 +63,7 @@ def definition(settings: IdentitySettings | None = None) -> ServiceDefinition:
             jwks.router,
         ],
         handlers=subscriptions.handlers,
+        background=[housekeeping],
         migrations=load_migrations("identity", files("jiaodui_identity") / "migrations"),
         build_state=build_identity,
         key_source=lambda rt: rt.state.signer,

@@ -17,6 +17,10 @@ class IdentitySettings(ServiceSettings):
     access_token_ttl_s: int = 3600
     activation_token_ttl_s: int = 48 * 3600
     activation_path: str = "/activate.html"
+    unverified_account_ttl_s: int = 7 * 86400
+    key_rotation_days: int = 30
+    key_publish_ahead_s: int = 900
+    housekeeping_interval_s: float = 60.0
     admin_email: str = "admin@jiaodui.local"
     admin_password: SecretStr = SecretStr("dev-only-admin-password")
     # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1 (the minimum it

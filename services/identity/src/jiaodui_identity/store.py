@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import asyncpg
 from jiaodui_runtime.db import DbConnection
@@ -246,3 +246,12 @@ async def bind_pending(conn: DbConnection, pending: asyncpg.Record) -> None:
         pending["nickname"],
         pending["phone"],
     )
+
+
+async def delete_unverified_before(conn: DbConnection, age: timedelta) -> int:
+    """Never-activated accounts expire; the address can then be registered afresh."""
+    result = await conn.execute(
+        "DELETE FROM accounts WHERE status = 'registered' AND created_at < now() - $1::interval",
+        age,
+    )
+    return int(result.split()[-1])
