@@ -5,7 +5,7 @@ UV_VERSION ?= 0.13.8
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PYTEST_ARGS ?=
 
-.PHONY: help install run stop restart status test test-unit test-integration test-faults lint contracts bench clean-stack
+.PHONY: help install run stop restart status test test-unit test-faults lint contracts dlq-replay bench clean-stack
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ lint: install ## ruff, mypy (strict) and the contracts drift check
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy contracts/src runtime/src services/*/src deploy/local/sinks.py
 	.venv/bin/python -m jiaodui_contracts.generate --check
+
+dlq-replay: install ## move a DLQ back to its topic: make dlq-replay TOPIC=identity.events
+	.venv/bin/python -m jiaodui_runtime.dlq replay $(TOPIC)
 
 contracts: install ## regenerate JSON Schemas and the AsyncAPI document from the models
 	.venv/bin/python -m jiaodui_contracts.generate

@@ -20,6 +20,7 @@ from jiaodui_contracts import CloudEvent
 from jiaodui_contracts.identity import AccountRegistered
 from jiaodui_runtime.consumer import EventConsumer, Handler
 from jiaodui_runtime.db import DbConnection, connect, create_pool
+from jiaodui_runtime.dlq import dlq_size, replay
 from jiaodui_runtime.kafka import all_topics, ensure_topics, new_producer
 from jiaodui_runtime.migrations import apply_migrations, runtime_migrations
 from jiaodui_runtime.outbox import add_to_outbox
@@ -258,3 +259,16 @@ async def test_a_poison_event_goes_to_the_dlq_with_its_error_and_the_rest_go_on(
     assert headers["dlq_original_topic"] == f"{prefix}{TOPIC}".encode()
     assert poison.encode() in messages[0].value
     assert await db.fetchval("SELECT count(*) FROM inbox") == 4
+
+    # the cause is fixed: the replay command brings the poison event back, and it applies
+    assert await dlq_size(stack.kafka_bootstrap, prefix + TOPIC) == 1
+    assert await replay(stack.kafka_bootstrap, prefix + TOPIC, idle_ms=500) == 1
+    assert await dlq_size(stack.kafka_bootstrap, prefix + TOPIC) == 0
+    fixed = consumer_for(stack, db, prefix)
+    await fixed._dead_letters.start()
+
+    async def five() -> bool:
+        return await db.fetchval("SELECT count(*) FROM effects") == 5
+
+    await run_until([fixed.run], five, "the replayed event applied", [fixed.stop])
+    await fixed._dead_letters.stop()
