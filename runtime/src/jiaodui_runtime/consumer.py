@@ -55,8 +55,10 @@ class EventConsumer:
         max_retries: int = 5,
         retry_backoff_s: float = 0.2,
         batch_size: int = 500,
+        session_timeout_ms: int = 10000,
     ) -> None:
         self.name = name
+        self._session_timeout_ms = session_timeout_ms
         self._bootstrap = bootstrap
         self._pool = pool
         self._handlers = dict(handlers)
@@ -93,8 +95,10 @@ class EventConsumer:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=self._batch_size,
-            session_timeout_ms=30000,
-            heartbeat_interval_ms=3000,
+            # a killed instance's partitions move on after this; shorter is faster recovery,
+            # longer tolerates GC/CPU stalls (a 2-core box under load stalls for < 1 s)
+            session_timeout_ms=self._session_timeout_ms,
+            heartbeat_interval_ms=max(500, self._session_timeout_ms // 5),
             max_poll_interval_ms=300000,
         )
         await consumer.start()

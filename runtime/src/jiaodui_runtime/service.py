@@ -153,6 +153,7 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
                 max_retries=s.consumer_max_retries,
                 retry_backoff_s=s.consumer_retry_backoff_s,
                 batch_size=s.consumer_batch_size,
+                session_timeout_ms=s.consumer_session_timeout_ms,
             )
             rt.tasks.append(asyncio.create_task(rt.consumer.run(), name=f"{name}-consumer"))
         for job in definition.background:

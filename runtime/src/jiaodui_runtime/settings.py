@@ -59,6 +59,7 @@ class ServiceSettings(BaseSettings):
     consumer_max_retries: int = 5
     consumer_retry_backoff_s: float = 0.2
     consumer_batch_size: int = 500
+    consumer_session_timeout_ms: int = 10000
 
     @classmethod
     def settings_customise_sources(
