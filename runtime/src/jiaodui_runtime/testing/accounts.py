@@ -33,9 +33,14 @@ class Account:
 
 
 def resident_id(
-    birth_date: date, gender: str, *, region: str = "110101", seq: int | None = None
+    birth_date: date, gender: str, *, region: str | None = None, seq: int | None = None
 ) -> str:
-    """A valid 18-character resident ID for this birth date and gender (random sequence)."""
+    """A valid 18-character resident ID for this birth date and gender.
+
+    Region and sequence are random unless given, so that tests run again and again
+    against one stack do not collide on "ID already registered"."""
+    if region is None:
+        region = f"{random.randint(1, 6)}{random.randrange(10**5):05d}"  # noqa: S311
     n = random.randrange(0, 50) if seq is None else seq
     sequence = f"{n * 2 + (1 if gender == 'male' else 0):03d}"[-3:]
     if (int(sequence[-1]) % 2 == 1) != (gender == "male"):
