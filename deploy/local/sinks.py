@@ -141,7 +141,9 @@ class _Server(uvicorn.Server):
         yield
 
 
-async def serve(mail_dir: Path, sms_file: Path, smtp_port: int, sms_port: int) -> None:
+async def serve(
+    mail_dir: Path, sms_file: Path, smtp_port: int, sms_port: int, host: str = HOST
+) -> None:
     loop = asyncio.get_running_loop()
     mail = MailSink(mail_dir)
     smtp = await loop.create_server(
@@ -153,12 +155,12 @@ async def serve(mail_dir: Path, sms_file: Path, smtp_port: int, sms_port: int) -
             auth_require_tls=False,
             authenticator=_accept_any_login,
         ),
-        host=HOST,
+        host=host,
         port=smtp_port,
     )
     config = uvicorn.Config(
         sms_app(SmsSink(sms_file)),
-        host=HOST,
+        host=host,
         port=sms_port,
         lifespan="off",
         access_log=False,
@@ -172,7 +174,7 @@ async def serve(mail_dir: Path, sms_file: Path, smtp_port: int, sms_port: int) -
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop)
     log.info(
-        "smtp %s:%d -> %s; sms %s:%d -> %s", HOST, smtp_port, mail_dir, HOST, sms_port, sms_file
+        "smtp %s:%d -> %s; sms %s:%d -> %s", host, smtp_port, mail_dir, host, sms_port, sms_file
     )
     try:
         await http.serve()
@@ -188,12 +190,13 @@ def main() -> None:
     parser.add_argument("--sms-file", type=Path, required=True)
     parser.add_argument("--smtp-port", type=int, default=1025)
     parser.add_argument("--sms-port", type=int, default=1080)
+    parser.add_argument("--host", default=HOST, help="listen address (containers: 0.0.0.0)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: a line per connection
     args.mail_dir.mkdir(parents=True, exist_ok=True)
     args.sms_file.parent.mkdir(parents=True, exist_ok=True)
-    asyncio.run(serve(args.mail_dir, args.sms_file, args.smtp_port, args.sms_port))
+    asyncio.run(serve(args.mail_dir, args.sms_file, args.smtp_port, args.sms_port, args.host))
 
 
 if __name__ == "__main__":
