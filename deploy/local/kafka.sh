@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Apache Kafka, single KRaft node (broker + controller), from the jars on Maven Central,
-# run with the machine's Java 17. No distribution tarball, no Docker.
+# Apache Kafka, one KRaft node (broker + controller), from the jars on Maven Central, run with the
+# machine's Java 17. No distribution tarball, no Docker. Sourced by stack.sh; also runnable:
 #
 #   bash deploy/local/kafka.sh install|start|stop|status
+#
+# Jars: $STACK_DIR/kafka/lib (version pinned in deploy/kafka/pom.xml); data: $STACK_DIR/kafka/data;
+# logs: $LOG_DIR/kafka.log (stdout, WARN and up) and $LOG_DIR/kafka-server.log (INFO).
 _KAFKA_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$_KAFKA_HERE/env.sh"
 KAFKA_DEPLOY=$JIAODUI_ROOT/deploy/kafka
@@ -11,58 +14,92 @@ KAFKA_LIB=$KAFKA_HOME/lib
 KAFKA_DATA=$KAFKA_HOME/data
 KAFKA_PROPS=$KAFKA_HOME/server.properties
 
+# the JVM flags of Kafka's own kafka-run-class.sh, plus our log settings
+_kafka_jvm=(-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35
+  -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true
+  -Dkafka.logs.dir="$LOG_DIR" -Dlog4j2.configurationFile="$KAFKA_DEPLOY/log4j2.properties")
+
 _kafka_version() { sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_DEPLOY/pom.xml"; }
+_kafka_lib_version() { cat "$KAFKA_LIB/.version" 2>/dev/null; }
 
-kafka_packages() { command -v java >/dev/null || echo openjdk-17-jre-headless; command -v mvn >/dev/null || echo maven; }
+kafka_packages() {
+  command -v java >/dev/null || echo openjdk-17-jre-headless
+  command -v mvn >/dev/null || echo maven
+}
 
-# kafka_install: fetch the broker's jars once per version (Maven's cache makes it quick later)
+# kafka_install: make $KAFKA_LIB hold exactly the jars of the pinned version. Idempotent; a version
+# change fetches again (Maven's ~/.m2 cache makes repeats quick) and restarts a running broker,
+# whose classpath is that folder.
 kafka_install() {
   local version; version=$(_kafka_version)
-  [ -f "$KAFKA_LIB/kafka_2.13-$version.jar" ] && [ -f "$KAFKA_LIB/.complete" ] && return 0
-  log "kafka: fetching Apache Kafka $version from Maven Central"
-  rm -rf "$KAFKA_LIB" && mkdir -p "$KAFKA_LIB"
-  mvn -B -q -f "$KAFKA_DEPLOY/pom.xml" dependency:copy-dependencies \
-    -DoutputDirectory="$KAFKA_LIB" >"$LOG_DIR/kafka-install.log" 2>&1 \
-    || { log "kafka: mvn failed, see $LOG_DIR/kafka-install.log"; return 1; }
-  touch "$KAFKA_LIB/.complete"
+  [ -n "$version" ] || { log "kafka: no <kafka.version> in $KAFKA_DEPLOY/pom.xml"; return 1; }
+  if [ "$(_kafka_lib_version)" = "$version" ] && [ -f "$KAFKA_LIB/kafka_2.13-$version.jar" ]; then
+    return 0
+  fi
+  log "kafka: fetching Apache Kafka $version from Maven Central (log in $LOG_DIR/kafka-install.log)"
+  local new=$KAFKA_HOME/lib.new
+  rm -rf "$new" && mkdir -p "$new"
+  mvn -B -q -f "$KAFKA_DEPLOY/pom.xml" dependency:copy-dependencies -DoutputDirectory="$new" \
+    >"$LOG_DIR/kafka-install.log" 2>&1 \
+    && [ -f "$new/kafka_2.13-$version.jar" ] \
+    || { log "kafka: mvn failed, see $LOG_DIR/kafka-install.log"; rm -rf "$new"; return 1; }
+  echo "$version" >"$new/.version"
+  if pid_alive kafka; then
+    log "kafka: stopping the running broker ($(_kafka_lib_version || echo '?')) to switch to $version"
+    kafka_stop
+  fi
+  rm -rf "$KAFKA_LIB" && mv "$new" "$KAFKA_LIB"
 }
 
-_kafka_jvm=(-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true)
-_kafka_java() {
-  java "${_kafka_jvm[@]}" -Xmx256m -Dkafka.logs.dir="$LOG_DIR" \
-    -Dlog4j2.configurationFile="$KAFKA_DEPLOY/log4j2.properties" -cp "$KAFKA_LIB/*" "$@"
-}
+# _kafka_java ARGS...: a short-lived Kafka tool (the storage formatter) on the broker's classpath
+_kafka_java() { java "${_kafka_jvm[@]}" -Xmx256m -cp "$KAFKA_LIB/*" "$@"; }
 
+# _kafka_render: server.properties with this stack's ports and data folder
 _kafka_render() {
   mkdir -p "$KAFKA_DATA"
   sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
     -e "s|@DATA_DIR@|$KAFKA_DATA|g" "$KAFKA_DEPLOY/server.properties" >"$KAFKA_PROPS"
 }
 
-# _kafka_format: once, with Kafka's own storage tool
+# _kafka_format: once, with Kafka's own storage tool (a new cluster id)
 _kafka_format() {
   [ -f "$KAFKA_DATA/meta.properties" ] && return 0
   local cluster_id
-  cluster_id=$(_kafka_java kafka.tools.StorageTool random-uuid 2>>"$LOG_DIR/kafka.log") || return 1
-  _kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_PROPS" \
-    >>"$LOG_DIR/kafka.log" 2>&1 || { log "kafka: storage format failed"; return 1; }
+  cluster_id=$(_kafka_java kafka.tools.StorageTool random-uuid 2>>"$LOG_DIR/kafka.log") \
+    && [ -n "$cluster_id" ] || { log "kafka: StorageTool random-uuid failed"; return 1; }
+  log "kafka: formatting $KAFKA_DATA (cluster $cluster_id)"
+  _kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_PROPS" --ignore-formatted \
+    >>"$LOG_DIR/kafka.log" 2>&1 || { log "kafka: storage format failed, see $LOG_DIR/kafka.log"; return 1; }
 }
 
+# kafka_start: start the broker detached (pid in $RUN_DIR/kafka.pid); returns at once, kafka_wait
+# waits. Already running: nothing to do.
 kafka_start() {
-  if pid_alive kafka && kafka_ready; then return 0; fi
-  if pid_alive kafka; then return 0; fi  # starting: kafka_wait decides
+  if pid_alive kafka; then return 0; fi
+  if port_open "$KAFKA_PORT" || port_open "$KAFKA_CONTROLLER_PORT"; then
+    log "kafka: 127.0.0.1:$KAFKA_PORT or :$KAFKA_CONTROLLER_PORT is taken by a process this stack did not start"
+    return 1
+  fi
   kafka_install || return 1
   _kafka_render
   _kafka_format || return 1
-  log "kafka: starting on 127.0.0.1:$KAFKA_PORT (data $KAFKA_DATA)"
+  log "kafka: starting $(_kafka_lib_version) on 127.0.0.1:$KAFKA_PORT (data $KAFKA_DATA)"
   spawn_bg kafka java "${_kafka_jvm[@]}" -Xms"$KAFKA_HEAP" -Xmx"$KAFKA_HEAP" \
-    -Dkafka.logs.dir="$LOG_DIR" -Dlog4j2.configurationFile="$KAFKA_DEPLOY/log4j2.properties" \
     -cp "$KAFKA_LIB/*" kafka.Kafka "$KAFKA_PROPS"
 }
 
+# _kafka_python: an interpreter with aiokafka (the project's virtual environment)
+_kafka_python() {
+  if [ -n "${JIAODUI_PYTHON:-}" ]; then echo "$JIAODUI_PYTHON"
+  elif [ -x "$JIAODUI_ROOT/.venv/bin/python" ]; then echo "$JIAODUI_ROOT/.venv/bin/python"
+  else echo python3
+  fi
+}
+
+# kafka_ready: true when the broker answers a metadata request (not merely an open port)
 kafka_ready() {
   port_open "$KAFKA_PORT" || return 1
-  "${JIAODUI_PYTHON:-$JIAODUI_ROOT/.venv/bin/python}" - "$KAFKA_PORT" <<'PY' 2>/dev/null
+  timeout 15 "$(_kafka_python)" - "$KAFKA_PORT" <<'PY' >/dev/null 2>&1
 import asyncio, sys
 from aiokafka.admin import AIOKafkaAdminClient
 
@@ -78,21 +115,36 @@ asyncio.run(main())
 PY
 }
 
+# kafka_wait: until ready (90 s at most; at once if the JVM died); the log tails on failure
 kafka_wait() {
-  wait_for kafka 90 kafka_ready && return 0
-  log "kafka: not ready; last lines of $LOG_DIR/kafka.log and kafka-server.log:"
+  local deadline=$((SECONDS + 90))
+  until kafka_ready; do
+    if ! pid_alive kafka; then log "kafka: the broker exited"; break; fi
+    if ((SECONDS >= deadline)); then log "kafka: not ready after 90s"; break; fi
+    sleep 0.3
+  done
+  kafka_ready && return 0
+  log "kafka: last lines of $LOG_DIR/kafka.log and kafka-server.log:"
   tail -n 15 "$LOG_DIR/kafka.log" "$LOG_DIR/kafka-server.log" 2>/dev/null | sed 's/^/    /' >&2
   return 1
 }
 
+# kafka_stop: TERM (controlled shutdown: logs flushed, clean-shutdown marker written), KILL after 60 s
 kafka_stop() { stop_pid kafka 60; }
+
+kafka_status() {
+  if kafka_ready; then echo "kafka running $(_kafka_lib_version) 127.0.0.1:$KAFKA_PORT pid $(cat "$RUN_DIR/kafka.pid" 2>/dev/null)"
+  elif pid_alive kafka; then echo "kafka unhealthy pid $(cat "$RUN_DIR/kafka.pid")"; return 1
+  else echo "kafka stopped"; return 1
+  fi
+}
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   case ${1:-} in
     install) kafka_install ;;
     start) kafka_start && kafka_wait ;;
     stop) kafka_stop ;;
-    status) if kafka_ready; then echo running; else echo stopped; exit 1; fi ;;
+    status) kafka_status ;;
     *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
   esac
 fi
