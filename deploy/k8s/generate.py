@@ -378,7 +378,7 @@ def ingress() -> list[dict[str, Any]]:
 def config(cfg: dict[str, Any]) -> list[dict[str, Any]]:
     data = {
         "JIAODUI_ENVIRONMENT": "prod",
-        "JIAODUI_HTTP_HOST": "0.0.0.0",
+        "JIAODUI_HTTP_HOST": "0.0.0.0",  # noqa: S104 - inside a pod
         "JIAODUI_HTTP_PORT": "8000",
         "JIAODUI_KAFKA_BOOTSTRAP": "jiaodui-kafka-bootstrap:9092",
         "JIAODUI_KAFKA_PARTITIONS": str(cfg["kafka"]["partitions"]),

@@ -40,7 +40,7 @@ def resident_id(
     Region and sequence are random unless given, so that tests run again and again
     against one stack do not collide on "ID already registered"."""
     if region is None:
-        region = f"{random.randint(1, 6)}{random.randrange(10**5):05d}"  # noqa: S311
+        region = f"{random.randint(1, 6)}{random.randrange(10**5):05d}"
     n = random.randrange(0, 50) if seq is None else seq
     sequence = f"{n * 2 + (1 if gender == 'male' else 0):03d}"[-3:]
     if (int(sequence[-1]) % 2 == 1) != (gender == "male"):

@@ -85,7 +85,8 @@ async def _insert_key(conn: DbConnection, activates_in: timedelta) -> None:
         serialization.NoEncryption(),
     ).decode()
     await conn.execute(
-        "INSERT INTO signing_keys (kid, private_pem, activates_at) VALUES ($1, $2, now() + $3::interval)",
+        "INSERT INTO signing_keys (kid, private_pem, activates_at)"
+        " VALUES ($1, $2, now() + $3::interval)",
         uuid.uuid4().hex[:16],
         pem,
         activates_in,
