@@ -22,6 +22,17 @@ _kafka_jvm=(-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPerc
 _kafka_version() { sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_DEPLOY/pom.xml"; }
 _kafka_lib_version() { cat "$KAFKA_LIB/.version" 2>/dev/null; }
 
+# kafka_tools_install: Kafka's ProducerPerformance for `make bench` (not needed to run),
+# at the broker's version; fetched again when the version changes
+kafka_tools_install() {
+  local version; version=$(_kafka_version)
+  [ "$(cat "$KAFKA_HOME/tools/.version" 2>/dev/null)" = "$version" ] && return 0
+  rm -rf "$KAFKA_HOME/tools" && mkdir -p "$KAFKA_HOME/tools"
+  mvn -B -q -f "$KAFKA_DEPLOY/tools-pom.xml" -Dkafka.version="$version" \
+    dependency:copy-dependencies -DoutputDirectory="$KAFKA_HOME/tools" \
+    >"$LOG_DIR/kafka-tools-install.log" 2>&1 && echo "$version" >"$KAFKA_HOME/tools/.version"
+}
+
 kafka_packages() {
   command -v java >/dev/null || echo openjdk-17-jre-headless
   command -v mvn >/dev/null || echo maven
@@ -142,6 +153,7 @@ kafka_status() {
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   case ${1:-} in
     install) kafka_install ;;
+    tools) kafka_tools_install ;;
     start) kafka_start && kafka_wait ;;
     stop) kafka_stop ;;
     status) kafka_status ;;

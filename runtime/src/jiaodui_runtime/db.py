@@ -12,14 +12,26 @@ DbConnection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionPr
 """A connection of the pool or a single one: what stores and handlers receive."""
 
 
+def _jsonb_encode(value: object) -> bytes:
+    return b"\x01" + orjson.dumps(value)  # binary jsonb: a version byte, then the text
+
+
+def _jsonb_decode(data: bytes) -> object:
+    return orjson.loads(data[1:])
+
+
 async def _init_connection(conn: DbConnection) -> None:
-    for typename in ("json", "jsonb"):
-        await conn.set_type_codec(
-            typename,
-            encoder=lambda v: orjson.dumps(v).decode(),
-            decoder=orjson.loads,
-            schema="pg_catalog",
-        )
+    # Binary codecs: they also serve COPY (copy_records_to_table), which is binary-only.
+    await conn.set_type_codec(
+        "jsonb",
+        encoder=_jsonb_encode,
+        decoder=_jsonb_decode,
+        schema="pg_catalog",
+        format="binary",
+    )
+    await conn.set_type_codec(
+        "json", encoder=orjson.dumps, decoder=orjson.loads, schema="pg_catalog", format="binary"
+    )
 
 
 async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from typing import Any
 
 import orjson
@@ -22,6 +23,29 @@ def _mask_personal_data(_: WrappedLogger, __: str, event_dict: EventDict) -> Eve
 
 def _orjson_dumps(obj: Any, default: Any) -> str:
     return orjson.dumps(obj, default=default).decode()
+
+
+class _RepeatFilter(logging.Filter):
+    """Lets one record per message template through every ``interval_s``.
+
+    During a broker outage aiokafka logs the same connection errors thousands of
+    times a second; the first says all there is to say.
+    """
+
+    def __init__(self, interval_s: float = 10.0) -> None:
+        super().__init__()
+        self._interval_s = interval_s
+        self._last: dict[tuple[str, str], float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(("aiokafka", "kafka")):
+            return True
+        key = (record.name, str(record.msg))
+        now = time.monotonic()
+        if now - self._last.get(key, -self._interval_s) < self._interval_s:
+            return False
+        self._last[key] = now
+        return True
 
 
 def configure_logging(*, service: str, level: str = "INFO") -> None:
@@ -59,6 +83,7 @@ def configure_logging(*, service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    handler.addFilter(_RepeatFilter())
     for noisy in ("aiokafka", "kafka"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     # uvicorn's access log duplicates our request log (which has ids and masks paths)

@@ -23,7 +23,7 @@ from jiaodui_runtime.db import DbConnection, connect, create_pool
 from jiaodui_runtime.dlq import dlq_size, replay
 from jiaodui_runtime.kafka import all_topics, ensure_topics, new_producer
 from jiaodui_runtime.migrations import apply_migrations, runtime_migrations
-from jiaodui_runtime.outbox import add_to_outbox
+from jiaodui_runtime.outbox import add_many_to_outbox, add_to_outbox
 from jiaodui_runtime.relay import OutboxRelay, Publisher
 from jiaodui_runtime.testing import eventually
 from jiaodui_runtime.testing.stack import StackEndpoints
@@ -272,3 +272,16 @@ async def test_a_poison_event_goes_to_the_dlq_with_its_error_and_the_rest_go_on(
 
     await run_until([fixed.run], five, "the replayed event applied", [fixed.stop])
     await fixed._dead_letters.stop()
+
+
+async def test_bulk_outbox_writes_with_copy(db: asyncpg.Pool) -> None:
+    now = datetime.now(UTC)
+    payloads = [
+        AccountRegistered(account_id=str(uuid.uuid4()), registered_at=now) for _ in range(3)
+    ]
+    async with db.acquire() as conn, conn.transaction():
+        events = await add_many_to_outbox(conn, payloads, source="/jiaodui/test")  # type: ignore[arg-type]
+    rows = await db.fetch("SELECT event_id, key, headers FROM outbox ORDER BY seq")
+    assert [str(r["event_id"]) for r in rows] == [e.id for e in events]
+    assert [r["key"] for r in rows] == [p.account_id for p in payloads]
+    assert all("correlation_id" in r["headers"] for r in rows)

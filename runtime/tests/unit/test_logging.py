@@ -33,3 +33,14 @@ def test_log_lines_are_json_and_personal_data_is_masked(capsys: pytest.CaptureFi
     assert "abcdefgh" not in ours["url"]
     assert "zzz999" not in stdlib["msg"] and "13912345678" not in stdlib["msg"]
     structlog.reset_defaults()
+
+
+def test_repeated_kafka_client_errors_are_logged_once(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging(service="demo", level="INFO")
+    for _ in range(1000):
+        logging.getLogger("aiokafka.conn").error("Unable connect to node with id %s", 1)
+    logging.getLogger("other").error("same text")
+    logging.getLogger("other").error("same text")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    structlog.reset_defaults()

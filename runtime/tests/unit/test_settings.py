@@ -28,4 +28,7 @@ def test_prod_refuses_dev_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValidationError, match="identity_hash_secret"):
         DemoSettings()
     monkeypatch.setenv("JIAODUI_IDENTITY_HASH_SECRET", "a-real-secret-from-the-vault")
+    with pytest.raises(ValidationError, match="collection_code_secret"):
+        DemoSettings()
+    monkeypatch.setenv("JIAODUI_COLLECTION_CODE_SECRET", "another-real-secret")
     assert DemoSettings().environment == "prod"

@@ -1,0 +1,40 @@
+"""Run the benchmarks: python -m bench [scenario ...]; writes bench-results/results.{md,json}."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from bench import events, journeys
+from bench.procs import peak_rss
+from bench.report import Report, Row
+
+SCENARIOS: dict[str, Callable[[], Awaitable[list[Row]]]] = {
+    "relay": events.relay_throughput,
+    "latency": events.event_latency,
+    "journeys": journeys.journeys,
+}
+
+
+async def main(names: list[str]) -> None:
+    report = Report()
+    for name in names:
+        print(f"bench: {name} ...", flush=True)
+        async with peak_rss(report.memory):
+            rows = await SCENARIOS[name]()
+        report.rows.extend(rows)
+        for row in rows:
+            print(
+                f"  {row.measure}: {row.ours:,.1f} {row.unit}"
+                + (f" vs {row.baseline:,.1f} ({row.baseline_name})" if row.baseline else "")
+            )
+    path = report.write()
+    print(f"bench: wrote {path}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("scenarios", nargs="*", default=list(SCENARIOS), choices=[[], *SCENARIOS])
+    args = parser.parse_args()
+    asyncio.run(main(args.scenarios or list(SCENARIOS)))

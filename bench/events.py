@@ -1,0 +1,188 @@
+"""Outbox relay throughput vs Kafka's ProducerPerformance; commit → effect latency at 200/s."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import statistics
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from jiaodui_contracts import CloudEvent, Contract
+from jiaodui_contracts.identity import AccountRegistered
+from jiaodui_runtime.consumer import EventConsumer
+from jiaodui_runtime.db import DbConnection, connect, create_pool
+from jiaodui_runtime.kafka import all_topics, ensure_topics, new_producer
+from jiaodui_runtime.migrations import apply_migrations, runtime_migrations
+from jiaodui_runtime.outbox import add_many_to_outbox, add_to_outbox
+from jiaodui_runtime.relay import OutboxRelay
+
+from bench._db import scratch_database
+from bench.report import Row
+
+BOOTSTRAP = "127.0.0.1:9092"
+KAFKA = Path(__file__).resolve().parents[1] / ".stack" / "kafka"
+
+
+async def _prepared(dsn: str) -> None:
+    conn = await connect(dsn)
+    await apply_migrations(conn, runtime_migrations())
+    await conn.execute("CREATE TABLE effects (account_id text PRIMARY KEY, latency_ms float8)")
+    await conn.close()
+
+
+async def relay_throughput(n: int = 50_000) -> list[Row]:
+    prefix = f"bench{uuid.uuid4().hex[:6]}."
+    await ensure_topics(
+        BOOTSTRAP,
+        partitions=6,
+        replication=1,
+        topics=all_topics(["identity.events"], prefix=prefix),
+    )
+    async with scratch_database("relay") as dsn:
+        await _prepared(dsn)
+        pool = await create_pool(dsn, min_size=1, max_size=2)
+        now = datetime.now(UTC)
+        payloads: list[Contract] = [
+            AccountRegistered(account_id=str(uuid.uuid4()), registered_at=now) for _ in range(n)
+        ]
+        async with pool.acquire() as conn, conn.transaction():
+            await add_many_to_outbox(conn, payloads, source="/bench")
+        size = len(await pool.fetchval("SELECT payload FROM outbox LIMIT 1"))
+        relay = OutboxRelay(
+            dsn=dsn,
+            topic_prefix=prefix,
+            batch_size=2000,
+            poll_interval_s=0.05,
+            publisher_factory=lambda: new_producer(BOOTSTRAP, client_id="bench-relay"),
+        )
+        started = time.perf_counter()
+        task = asyncio.create_task(relay.run())
+        while await pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"):
+            await asyncio.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        relay.stop()
+        await task
+        await pool.close()
+    ours = n / elapsed
+    baseline = await producer_performance(prefix + "identity.events", n, size)
+    return [
+        Row(
+            "event relay",
+            f"max events/s ({n:,} × {size} B, acks=all, idempotent)",
+            ours,
+            baseline,
+            "events/s",
+            "—",
+            "Kafka ProducerPerformance, same broker, same sizes",
+        )
+    ]
+
+
+async def producer_performance(topic: str, n: int, size: int) -> float | None:
+    classpath = f"{KAFKA / 'lib'}/*:{KAFKA / 'tools'}/*"
+    process = await asyncio.create_subprocess_exec(
+        "java",
+        "-Xmx512m",
+        "-cp",
+        classpath,
+        "org.apache.kafka.tools.ProducerPerformance",
+        "--topic",
+        topic,
+        "--num-records",
+        str(n),
+        "--record-size",
+        str(size),
+        "--throughput",
+        "-1",
+        "--producer-props",
+        f"bootstrap.servers={BOOTSTRAP}",
+        "acks=all",
+        "enable.idempotence=true",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(process.communicate(), 300)
+    match = re.search(rb"records sent, ([\d.]+) records/sec", out.splitlines()[-1] if out else b"")
+    return float(match.group(1)) if match else None
+
+
+async def event_latency(rate: int = 200, seconds: int = 20) -> list[Row]:
+    prefix = f"bench{uuid.uuid4().hex[:6]}."
+    await ensure_topics(
+        BOOTSTRAP,
+        partitions=6,
+        replication=1,
+        topics=all_topics(["identity.events"], prefix=prefix),
+    )
+    async with scratch_database("latency") as dsn:
+        await _prepared(dsn)
+        pool = await create_pool(dsn, min_size=2, max_size=6)
+
+        async def effect(conn: DbConnection, event: CloudEvent, data: Contract) -> None:
+            assert isinstance(data, AccountRegistered)
+            latency = (datetime.now(UTC) - data.registered_at).total_seconds() * 1000
+            await conn.execute("INSERT INTO effects VALUES ($1, $2)", data.account_id, latency)
+
+        relay = OutboxRelay(
+            dsn=dsn,
+            topic_prefix=prefix,
+            poll_interval_s=1.0,
+            publisher_factory=lambda: new_producer(BOOTSTRAP, client_id="bench-relay"),
+        )
+        consumer = EventConsumer(
+            name=f"{prefix}latency",
+            bootstrap=BOOTSTRAP,
+            pool=pool,
+            handlers={AccountRegistered.TYPE: effect},
+            topics=[prefix + "identity.events"],
+            dead_letters=new_producer(BOOTSTRAP, client_id="bench-dlq"),
+        )
+        await consumer._dead_letters.start()
+        tasks = [asyncio.create_task(relay.run()), asyncio.create_task(consumer.run())]
+        await asyncio.sleep(3)  # group join and first fetch; not part of the measurement
+        total = rate * seconds
+        started = time.perf_counter()
+        for i in range(total):
+            async with pool.acquire() as conn, conn.transaction():
+                # registered_at = the moment just before commit: latency = commit → effect
+                await add_to_outbox(
+                    conn,
+                    AccountRegistered(
+                        account_id=str(uuid.uuid4()), registered_at=datetime.now(UTC)
+                    ),
+                    source="/bench",
+                )
+            await asyncio.sleep(max(0.0, started + (i + 1) / rate - time.perf_counter()))
+        deadline = time.monotonic() + 60
+        while (
+            await pool.fetchval("SELECT count(*) FROM effects") < total
+            and time.monotonic() < deadline
+        ):
+            await asyncio.sleep(0.1)
+        latencies = sorted(
+            r["latency_ms"] for r in await pool.fetch("SELECT latency_ms FROM effects")
+        )
+        relay.stop()
+        consumer.stop()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await consumer._dead_letters.stop()
+        await pool.close()
+    p50 = statistics.median(latencies)
+    p99 = latencies[int(len(latencies) * 0.99) - 1]
+    return [
+        Row(
+            "event latency", f"commit → consumer effect p50 at {rate}/s", p50, None, "ms", "≤ 10 ms"
+        ),
+        Row(
+            "event latency",
+            f"commit → consumer effect p99 at {rate}/s",
+            p99,
+            None,
+            "ms",
+            "≤ 50 ms",
+            notes=f"{len(latencies):,} of {total:,} events applied",
+        ),
+    ]

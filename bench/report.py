@@ -1,0 +1,90 @@
+"""Benchmark rows, and the Markdown/JSON report under bench-results/."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parents[1] / "bench-results"
+
+
+@dataclass
+class Row:
+    scenario: str
+    measure: str
+    ours: float
+    baseline: float | None
+    unit: str
+    target: str
+    baseline_name: str = ""
+    notes: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline in (None, 0):
+            return None
+        return self.ours / self.baseline  # type: ignore[operator]
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+    memory: dict[str, float] = field(default_factory=dict)
+
+    def machine(self) -> str:
+        mem_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        return f"{os.cpu_count()} cores ({cpu}), {mem_kb / 2**20:.0f} GiB, {platform.platform()}"
+
+    def markdown(self) -> str:
+        lines = [
+            f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {self.machine()}, whole stack on it.",
+            "",
+            "| scenario | measure | ours | baseline | ratio | target |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in self.rows:
+            base = (
+                f"{r.baseline:,.1f} {r.unit} ({r.baseline_name})" if r.baseline is not None else "–"
+            )
+            ratio = f"{r.ratio:.0%}" if r.ratio is not None else "–"
+            lines.append(
+                f"| {r.scenario} | {r.measure} | {r.ours:,.1f} {r.unit} | {base} | {ratio} | {r.target} |"
+            )
+        if self.memory:
+            lines += ["", "| process | peak RSS (MB) |", "|---|---|"]
+            lines += [f"| {name} | {mb:,.0f} |" for name, mb in sorted(self.memory.items())]
+        notes = [f"- {r.scenario} / {r.measure}: {r.notes}" for r in self.rows if r.notes]
+        return "\n".join(lines + (["", *notes] if notes else [])) + "\n"
+
+    def write(self) -> Path:
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "results.json").write_text(
+            json.dumps(
+                {
+                    "machine": self.machine(),
+                    "rows": [asdict(r) | {"ratio": r.ratio} for r in self.rows],
+                    "memory_mb": self.memory,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        path = RESULTS / "results.md"
+        path.write_text(self.markdown())
+        return path
