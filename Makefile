@@ -49,6 +49,11 @@ lint: install ## ruff, mypy (strict) and the contracts drift check
 	.venv/bin/mypy contracts/src runtime/src services/*/src deploy/local/sinks.py
 	.venv/bin/python -m jiaodui_contracts.generate --check
 
+bench: install ## the DESIGN §7 benchmarks beside their baselines → bench-results/ (slow)
+	bash deploy/local/run.sh --quiet
+	bash deploy/local/kafka.sh tools
+	.venv/bin/python -m bench $(SCENARIOS)
+
 dlq-replay: install ## move a DLQ back to its topic: make dlq-replay TOPIC=identity.events
 	.venv/bin/python -m jiaodui_runtime.dlq replay $(TOPIC)
 
