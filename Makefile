@@ -33,6 +33,7 @@ status: ## what runs
 	@bash deploy/local/stack.sh status; bash deploy/local/services.sh status
 
 test: install lint ## lint, then the whole suite against the real stack (started if not running)
+	bash deploy/local/browser.sh
 	bash deploy/local/run.sh --quiet
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 

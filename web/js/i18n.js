@@ -1,0 +1,51 @@
+// Chinese first, English on demand; the choice is remembered per browser.
+const zh = {
+  app: "学籍与图像校对", home: "首页", register: "注册", login: "登录", logout: "退出",
+  email: "电子邮箱（用户名）", password: "密码", password_confirm: "确认密码",
+  accept_terms: "我已阅读并同意用户协议", submit: "提交",
+  register_done: "激活邮件已发送，请查收邮箱并点击链接激活账号。",
+  resend: "重新发送激活邮件", activating: "正在激活账号…", activated: "账号已激活，请完成实名注册。",
+  realname: "实名注册", name: "姓名", gender: "性别", male: "男", female: "女",
+  id_type: "证件类型", resident_id: "居民身份证", passport: "护照", hk_macao_permit: "港澳居民来往内地通行证",
+  taiwan_permit: "台湾居民来往大陆通行证", id_number: "证件号码", nickname: "昵称（可选）",
+  birth_date: "出生日期", province: "省份", city: "城市", phone: "手机号码", sms_code: "短信验证码",
+  send_code: "获取验证码", resend_in: "秒后可重发", consent: "我单独同意处理我的身份证件号码（敏感个人信息）",
+  realname_done: "实名注册完成。", record: "学籍信息", photos: "图像校对", print: "打印学籍信息",
+  missing: "查不到学籍？", errata: "数据检查勘误表", id_correction: "证件号码更正", recover: "找回用户名或密码",
+  graduation: "毕业照片", admission: "新生照片", not_verified: "未校对", confirmed: "已确认", disputed: "有误，已提交",
+  missing_photo: "暂无照片", correct: "正确", wrong: "有误", reason: "原因", deadline: "截止时间",
+  confirm_done: "已确认，谢谢。", match_matched: "已查到您的学籍。", field: "字段", correct_value: "正确值",
+  note: "备注", filed: "已提交", scan: "证件扫描件（JPG，≤1MB，正反面在一张图上）", contact_phone: "联系电话",
+  reply_email: "回复邮箱（可选）", staff: "工作人员", queue: "待处理", approve: "通过", reject: "驳回",
+  upload: "上传", imports: "学籍导入", batches: "照片批次", ops: "运行看板", refresh: "刷新",
+  ready: "就绪", unavailable: "不可用", error: "出错了", lang: "English",
+  forgot_password: "忘记密码", forgot_username: "忘记用户名", reset: "重置密码", reset_done: "密码已重置，请重新登录。",
+  sent_if_exists: "如果信息匹配，我们已发送邮件。",
+};
+const en = {
+  app: "Student record & photo check", home: "Home", register: "Register", login: "Log in", logout: "Log out",
+  email: "E-mail (user name)", password: "Password", password_confirm: "Confirm password",
+  accept_terms: "I have read and accept the terms of use", submit: "Submit",
+  register_done: "We sent an activation mail: open its link to activate your account.",
+  resend: "Send the activation mail again", activating: "Activating your account…", activated: "Account activated. Please complete real-name registration.",
+  realname: "Real-name registration", name: "Name", gender: "Gender", male: "Male", female: "Female",
+  id_type: "ID type", resident_id: "Resident ID card", passport: "Passport", hk_macao_permit: "HK/Macao permit",
+  taiwan_permit: "Taiwan permit", id_number: "ID number", nickname: "Nickname (optional)",
+  birth_date: "Birth date", province: "Province", city: "City", phone: "Mobile number", sms_code: "SMS code",
+  send_code: "Send code", resend_in: "s until you can resend", consent: "I separately consent to the processing of my ID number (sensitive personal data)",
+  realname_done: "Real-name registration complete.", record: "Student record", photos: "Photo check", print: "Print record",
+  missing: "Record not found?", errata: "Errata form", id_correction: "ID number correction", recover: "Recover user name or password",
+  graduation: "Graduation photo", admission: "Admission photo", not_verified: "Not yet verified", confirmed: "Confirmed", disputed: "Reported wrong",
+  missing_photo: "No photo yet", correct: "Correct", wrong: "Wrong", reason: "Reason", deadline: "Deadline",
+  confirm_done: "Confirmed, thank you.", match_matched: "Your record was found.", field: "Field", correct_value: "Correct value",
+  note: "Note", filed: "Filed", scan: "ID scan (JPG, ≤ 1 MB, both sides in one image)", contact_phone: "Contact phone",
+  reply_email: "Reply e-mail (optional)", staff: "Staff", queue: "Queue", approve: "Approve", reject: "Reject",
+  upload: "Upload", imports: "Record imports", batches: "Photo batches", ops: "Operations", refresh: "Refresh",
+  ready: "ready", unavailable: "unavailable", error: "Something went wrong", lang: "中文",
+  forgot_password: "Forgot password", forgot_username: "Forgot user name", reset: "Reset password", reset_done: "Password reset. Please log in again.",
+  sent_if_exists: "If the details match, we have sent a mail.",
+};
+const dictionaries = { zh, en };
+export function lang() { return localStorage.getItem("lang") || "zh"; }
+export function t(key) { return dictionaries[lang()][key] ?? zh[key] ?? key; }
+export function toggleLang() { localStorage.setItem("lang", lang() === "zh" ? "en" : "zh"); location.reload(); }
