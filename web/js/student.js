@@ -45,8 +45,8 @@ export const pages = {
     try {
       const result = await api("identity/v1/accounts/activate", { method: "POST", json: { token: params.get("token") } });
       session.token = result.access_token;
+      shell(t("register"), out, el("p", {}, el("a", { href: "/realname.html" }, t("realname"))));
       say(out, t("activated"));
-      out.after(el("p", {}, el("a", { href: "/realname.html" }, t("realname"))));
     } catch (error) { sayError(out, error); }
   },
   realname() {
