@@ -32,4 +32,14 @@ cat <<MSG
     logs              $LOG_DIR/
   Stop it with: make stop
 MSG
-"$PYTHON" -c 'import json,sys; d=json.load(open(sys.argv[1])); print("    admin            ", d["admin"]["email"], "/", d["admin"]["password"])' "$STACK_DIR/credentials.json"
+"$PYTHON" - "$STACK_DIR/credentials.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("  demo logins (portal: log in at /login.html; staff pages under /staff/, dashboard /ops.html)")
+print(f"    {'admin':<20} {d['admin']['email']} / {d['admin']['password']}")
+for s in d.get("staff", []):
+    role = s["role"] + (f" ({s['college']})" if s.get("college") else "")
+    print(f"    {role:<20} {s['email']} / {s['password']}")
+for s in d.get("students", []):
+    print(f"    {'student ' + s['name']:<20} {s['email']} / {s['password']}")
+PY
