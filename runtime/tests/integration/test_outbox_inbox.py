@@ -285,3 +285,53 @@ async def test_bulk_outbox_writes_with_copy(db: asyncpg.Pool) -> None:
     assert [str(r["event_id"]) for r in rows] == [e.id for e in events]
     assert [r["key"] for r in rows] == [p.account_id for p in payloads]
     assert all("correlation_id" in r["headers"] for r in rows)
+
+
+class CrashBeforeOffsetCommit(EventConsumer):
+    """Dies (once) after its database commits and before it commits the Kafka offset."""
+
+    crashed = False
+
+    async def _commit(self, consumer: Any, tp: Any, offset: int) -> None:
+        if not self.crashed:
+            self.crashed = True
+            raise RuntimeError("consumer killed between database commit and offset commit")
+        await super()._commit(consumer, tp, offset)
+
+
+async def test_consumer_crash_between_db_commit_and_offset_commit_applies_once(
+    db: asyncpg.Pool, fresh_database: str, prefix: str, stack: StackEndpoints
+) -> None:
+    ids = [str(uuid.uuid4()) for _ in range(30)]
+    await write_events(db, ids)
+    relay = OutboxRelay(
+        dsn=fresh_database,
+        topic_prefix=prefix,
+        poll_interval_s=0.2,
+        publisher_factory=lambda: new_producer(stack.kafka_bootstrap, client_id="test-relay"),
+    )
+    consumer = CrashBeforeOffsetCommit(
+        name=f"{prefix}test-consumer",
+        bootstrap=stack.kafka_bootstrap,
+        pool=db,
+        handlers={AccountRegistered.TYPE: record_effect},
+        topics=[prefix + TOPIC],
+        dead_letters=new_producer(stack.kafka_bootstrap, client_id="test-dlq"),
+    )
+    await consumer._dead_letters.start()
+
+    async def applied_once_with_redelivery() -> bool:
+        effects = await db.fetchval("SELECT count(*) FROM effects")
+        dropped = await db.fetchval("SELECT coalesce(sum(dropped), 0) FROM inbox_duplicates")
+        return effects == 30 and dropped > 0
+
+    await run_until(
+        [relay.run, consumer.run],
+        applied_once_with_redelivery,
+        "30 effects and redelivered duplicates dropped",
+        [relay.stop, consumer.stop],
+    )
+    await consumer._dead_letters.stop()
+    assert consumer.crashed
+    counts = await db.fetch("SELECT account_id, count(*) AS n FROM effects GROUP BY account_id")
+    assert len(counts) == 30 and all(r["n"] == 1 for r in counts)
