@@ -6,9 +6,11 @@ import asyncio
 import uuid
 from datetime import UTC, date, datetime
 
+import asyncpg
 import httpx
 import pytest
 from jiaodui_contracts.corrections import IdentityDisputeResolved
+from jiaodui_identity.domain.accounts import hash_token
 from jiaodui_runtime.privacy import identity_hash, mask_id_number
 from jiaodui_runtime.settings import DEV_IDENTITY_HASH_SECRET
 from jiaodui_runtime.testing import StackEndpoints, eventually
@@ -164,3 +166,33 @@ async def test_a_resolved_dispute_moves_the_id_to_the_claimant(
         await gateway.get("/api/identity/v1/me", headers={"Authorization": f"Bearer {relogged}"})
     ).json()
     assert me["status"] == "email_verified" and me["id_number_masked"] is None
+
+
+async def test_an_expired_activation_link_is_refused(
+    gateway: httpx.AsyncClient, stack: StackEndpoints
+) -> None:
+    assert stack.stack_dir is not None
+    email = f"late-{uuid.uuid4().hex[:10]}@example.edu.cn"
+    await gateway.post(
+        "/api/identity/v1/accounts",
+        json={
+            "email": email,
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+            "accept_terms": True,
+        },
+    )
+    mails = await eventually(lambda: asyncio.to_thread(mails_to, stack.stack_dir, email))  # type: ignore[arg-type]
+    token = link_token(mails[0])
+    assert token
+    conn = await asyncpg.connect(stack.dsn_for("identity"))
+    try:
+        expired = await conn.execute(
+            "UPDATE link_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1",
+            hash_token(token),
+        )
+        assert expired == "UPDATE 1"
+    finally:
+        await conn.close()
+    answer = await gateway.post("/api/identity/v1/accounts/activate", json={"token": token})
+    assert answer.status_code == 410 and answer.json()["code"] == "activation_token_invalid"
