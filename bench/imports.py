@@ -128,7 +128,7 @@ async def imported(stack: StackEndpoints, path: Path, n: int, institution: str) 
                 if state["status"] not in ("pending", "running", "receiving", "processing"):
                     break
                 await asyncio.sleep(0.5)
-            assert state["accepted"] == n, state
+            assert state.get("accepted") == n, state
             # "accepted and published": until every RecordImported left the outbox
             while await records_db.fetchval(
                 "SELECT count(*) FROM outbox WHERE published_at IS NULL"
