@@ -83,9 +83,19 @@ _kafka_format() {
     >>"$LOG_DIR/kafka.log" 2>&1 || { log "kafka: storage format failed, see $LOG_DIR/kafka.log"; return 1; }
 }
 
+# _kafka_pid_check: a kafka.pid whose process is not our broker (a pid reused after a reboot or on a
+# machine handed over with an old .stack) is dropped, so that neither start nor stop trusts it
+_kafka_pid_check() {
+  pid_alive kafka || return 0
+  tr '\0' ' ' <"/proc/$(cat "$RUN_DIR/kafka.pid")/cmdline" 2>/dev/null | grep -q ' kafka\.Kafka ' && return 0
+  log "kafka: $RUN_DIR/kafka.pid names a process that is not the broker; ignoring it"
+  rm -f "$RUN_DIR/kafka.pid"
+}
+
 # kafka_start: start the broker detached (pid in $RUN_DIR/kafka.pid); returns at once, kafka_wait
 # waits. Already running: nothing to do.
 kafka_start() {
+  _kafka_pid_check
   if pid_alive kafka; then return 0; fi
   if port_open "$KAFKA_PORT" || port_open "$KAFKA_CONTROLLER_PORT"; then
     log "kafka: 127.0.0.1:$KAFKA_PORT or :$KAFKA_CONTROLLER_PORT is taken by a process this stack did not start"
@@ -141,7 +151,7 @@ kafka_wait() {
 }
 
 # kafka_stop: TERM (controlled shutdown: logs flushed, clean-shutdown marker written), KILL after 60 s
-kafka_stop() { stop_pid kafka 60; }
+kafka_stop() { _kafka_pid_check; stop_pid kafka 60; }
 
 kafka_status() {
   if kafka_ready; then echo "kafka running $(_kafka_lib_version) 127.0.0.1:$KAFKA_PORT pid $(cat "$RUN_DIR/kafka.pid" 2>/dev/null)"

@@ -123,8 +123,10 @@ class EventConsumer:
         if tp not in consumer.assignment():
             return  # lost in a rebalance: the new owner resumes; the inbox drops repeats
         try:
-            await consumer.commit({tp: offset})
-        except (CommitFailedError, KafkaError) as exc:
+            # during a broker outage commit() waits rather than fails: bound it; the records
+            # of an offset that was not committed come again and the inbox drops them
+            await asyncio.wait_for(consumer.commit({tp: offset}), 10)
+        except (CommitFailedError, KafkaError, TimeoutError) as exc:
             _log.warning("offset_commit_failed", consumer=self.name, error=repr(exc))
 
     async def _observe_lag(self, consumer: AIOKafkaConsumer) -> None:
