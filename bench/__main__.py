@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from bench import events, imports, journeys
+from bench import events, imports, journeys, matching
 from bench.procs import peak_rss
 from bench.report import Report, Row
 
@@ -15,6 +15,7 @@ SCENARIOS: dict[str, Callable[[], Awaitable[list[Row]]]] = {
     "latency": events.event_latency,
     "journeys": journeys.journeys,
     "import": imports.bulk_import,
+    "matching": matching.matching,
 }
 
 

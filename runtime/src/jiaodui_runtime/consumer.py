@@ -56,9 +56,11 @@ class EventConsumer:
         retry_backoff_s: float = 0.2,
         batch_size: int = 500,
         session_timeout_ms: int = 10000,
+        batch_transactions: bool = True,
     ) -> None:
         self.name = name
         self._session_timeout_ms = session_timeout_ms
+        self._batch_transactions = batch_transactions
         self._bootstrap = bootstrap
         self._pool = pool
         self._handlers = dict(handlers)
@@ -108,8 +110,7 @@ class EventConsumer:
             while not self._stopping:
                 batches = await consumer.getmany(timeout_ms=500, max_records=self._batch_size)
                 for tp, records in batches.items():
-                    for record in records:
-                        await self._handle(record)
+                    await self._handle_batch(records)
                     await self._commit(consumer, tp, records[-1].offset + 1)
                 if time.monotonic() - last_lag > 1.0:
                     await self._observe_lag(consumer)
@@ -177,28 +178,81 @@ class EventConsumer:
                     metrics.EVENT_LATENCY.labels(self.name).observe(max(age, 0.0))
                 return
 
+    async def _handle_batch(self, records: list[ConsumerRecord[Any, Any]]) -> None:
+        """One transaction for a partition's batch (one commit instead of hundreds).
+
+        Order is kept (records are applied in offset order). If anything in the batch
+        fails, the transaction rolls back and the records are handled one at a time,
+        with retries and dead-lettering isolating the poison message.
+        """
+        if not self._batch_transactions or len(records) == 1:
+            for record in records:
+                await self._handle(record)
+            return
+        try:
+            work = [(record, from_json_bytes(record.value)) for record in records]
+        except Exception:
+            work = []
+        outcomes: list[str] = []
+        if work:
+            try:
+                async with self._pool.acquire() as conn, conn.transaction():
+                    for record, event in work:
+                        handler = self._handlers.get(event.type)
+                        if handler is None:
+                            outcomes.append("ignored")
+                            continue
+                        correlation = dict(record.headers or ()).get(HEADER_CORRELATION_ID)
+                        bind_correlation_id(
+                            correlation.decode() if correlation else event.id, event_id=event.id
+                        )
+                        outcomes.append(await self._apply_in(conn, record, event, handler))
+            except Exception as exc:
+                _log.info("batch_rolled_back", consumer=self.name, error=repr(exc))
+                outcomes = []
+        if not outcomes:
+            for record in records:
+                await self._handle(record)
+            return
+        now = time.time()
+        for (record, event), outcome in zip(work, outcomes, strict=True):
+            metrics.EVENTS_CONSUMED.labels(self.name, record.topic, outcome).inc()
+            if outcome == "processed":
+                metrics.EVENT_LATENCY.labels(self.name).observe(
+                    max(now - event.time.timestamp(), 0.0)
+                )
+
     async def _apply(
         self, record: ConsumerRecord[Any, Any], event: CloudEvent, handler: Handler
     ) -> str:
         async with self._pool.acquire() as conn, conn.transaction():
-            first_time = await conn.fetchval(
-                'INSERT INTO inbox (consumer, event_id, topic, partition, "offset")'
-                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true",
+            return await self._apply_in(conn, record, event, handler)
+
+    async def _apply_in(
+        self,
+        conn: DbConnection,
+        record: ConsumerRecord[Any, Any],
+        event: CloudEvent,
+        handler: Handler,
+    ) -> str:
+        first_time = await conn.fetchval(
+            'INSERT INTO inbox (consumer, event_id, topic, partition, "offset")'
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true",
+            self.name,
+            event.id,
+            record.topic,
+            record.partition,
+            record.offset,
+        )
+        if not first_time:
+            await conn.execute(
+                "INSERT INTO inbox_duplicates (consumer, dropped) VALUES ($1, 1)"
+                " ON CONFLICT (consumer) DO UPDATE SET dropped = inbox_duplicates.dropped + 1",
                 self.name,
-                event.id,
-                record.topic,
-                record.partition,
-                record.offset,
             )
-            if not first_time:
-                await conn.execute(
-                    "INSERT INTO inbox_duplicates (consumer, dropped) VALUES ($1, 1)"
-                    " ON CONFLICT (consumer) DO UPDATE SET dropped = inbox_duplicates.dropped + 1",
-                    self.name,
-                )
-                return "duplicate"
-            await handler(conn, event, parse_data(event))
-            return "processed"
+            return "duplicate"
+        await handler(conn, event, parse_data(event))
+        return "processed"
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], error: str) -> None:
         headers = [

@@ -154,6 +154,7 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
                 retry_backoff_s=s.consumer_retry_backoff_s,
                 batch_size=s.consumer_batch_size,
                 session_timeout_ms=s.consumer_session_timeout_ms,
+                batch_transactions=s.consumer_batch_transactions,
             )
             rt.tasks.append(asyncio.create_task(rt.consumer.run(), name=f"{name}-consumer"))
         for job in definition.background:

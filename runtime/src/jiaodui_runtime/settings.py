@@ -60,6 +60,9 @@ class ServiceSettings(BaseSettings):
     consumer_retry_backoff_s: float = 0.2
     consumer_batch_size: int = 500
     consumer_session_timeout_ms: int = 10000
+    # one transaction per partition batch (falls back to one per event on failure);
+    # turn off for a consumer whose handlers have effects outside its database
+    consumer_batch_transactions: bool = True
 
     @classmethod
     def settings_customise_sources(
