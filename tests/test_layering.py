@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -74,15 +75,5 @@ def test_only_settings_read_the_environment() -> None:
 def test_contracts_depend_on_pydantic_alone() -> None:
     for path in sources(ROOT / "contracts" / "src"):
         third_party = {m.split(".")[0] for m in imports_of(path)} - {"jiaodui_contracts"}
-        stdlib = {
-            "__future__",
-            "argparse",
-            "datetime",
-            "json",
-            "pathlib",
-            "sys",
-            "types",
-            "typing",
-            "uuid",
-        }
-        assert third_party - stdlib <= {"pydantic"}, f"{path.name}: {third_party - stdlib}"
+        third_party -= set(sys.stdlib_module_names) | {"__future__"}
+        assert third_party <= {"pydantic"}, f"{path.name}: {third_party}"
