@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from jiaodui_contracts import (
+    HEADER_CONTENT_TYPE,
     HEADER_CORRELATION_ID,
+    STRUCTURED_CONTENT_TYPE,
     CloudEvent,
     Contract,
     key_of,
@@ -16,6 +18,14 @@ from jiaodui_runtime.context import current_correlation_id
 from jiaodui_runtime.db import DbConnection
 
 NOTIFY_CHANNEL = "outbox"
+
+
+def _headers() -> dict[str, str]:
+    # structured mode of the CloudEvents Kafka binding, and the request's correlation id
+    return {
+        HEADER_CONTENT_TYPE: STRUCTURED_CONTENT_TYPE,
+        HEADER_CORRELATION_ID: current_correlation_id(),
+    }
 
 
 async def add_to_outbox(
@@ -33,7 +43,7 @@ async def add_to_outbox(
     if not conn.is_in_transaction():
         raise RuntimeError("add_to_outbox needs the caller's transaction")
     event = new_event(payload, source=source, subject=subject)
-    headers = {HEADER_CORRELATION_ID: current_correlation_id()}
+    headers = _headers()
     await conn.execute(
         "INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)"
         " VALUES ($1, $2, $3, $4, $5, $6)",
@@ -54,7 +64,7 @@ async def add_many_to_outbox(
     """Bulk variant for imports: one COPY instead of one INSERT per event."""
     if not conn.is_in_transaction():
         raise RuntimeError("add_many_to_outbox needs the caller's transaction")
-    headers = {HEADER_CORRELATION_ID: current_correlation_id()}
+    headers = _headers()
     events = [new_event(p, source=source) for p in payloads]
     await conn.copy_records_to_table(
         "outbox",
