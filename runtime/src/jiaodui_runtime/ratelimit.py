@@ -34,11 +34,25 @@ class Limit:
     per_seconds: int
 
 
+_PEEK = """
+for i, key in ipairs(KEYS) do
+  local current = tonumber(redis.call('GET', key) or '0')
+  if current >= tonumber(ARGV[2 * i - 1]) then
+    local ttl = redis.call('PTTL', key)
+    if ttl < 0 then ttl = tonumber(ARGV[2 * i]) * 1000 end
+    return ttl
+  end
+end
+return -1
+"""
+
+
 class RateLimiter:
     def __init__(self, redis: Redis, namespace: str) -> None:
         self._redis = redis
         self._namespace = namespace
         self._script = redis.register_script(_HIT)
+        self._peek = redis.register_script(_PEEK)
 
     def _keys(self, subjects: list[str], limits: list[Limit]) -> list[str]:
         return [f"rl:{self._namespace}:{lim.per_seconds}:{s}" for s in subjects for lim in limits]
@@ -56,6 +70,13 @@ class RateLimiter:
             for lim in limits:
                 args += [lim.count, lim.per_seconds]
         wait_ms = int(await self._script(keys=keys, args=args))
+        return None if wait_ms < 0 else wait_ms / 1000
+
+    async def blocked_for(self, subject: str, limits: list[Limit]) -> float | None:
+        """Like :meth:`hit` without counting: for limits on failures only (count with hit)."""
+        keys = self._keys([subject], limits)
+        args = [v for lim in limits for v in (lim.count, lim.per_seconds)]
+        wait_ms = int(await self._peek(keys=keys, args=args))
         return None if wait_ms < 0 else wait_ms / 1000
 
     async def reset(self, subject: str, limits: list[Limit]) -> None:

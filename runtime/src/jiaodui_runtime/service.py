@@ -51,6 +51,8 @@ class ServiceRuntime:
     relay: OutboxRelay | None = None
     consumer: EventConsumer | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    relay_task: asyncio.Task[None] | None = None
+    consumer_task: asyncio.Task[None] | None = None
 
     @property
     def source(self) -> str:
@@ -140,7 +142,8 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
             retention_s=s.outbox_retention_s,
             topic_prefix=s.kafka_topic_prefix,
         )
-        rt.tasks.append(asyncio.create_task(rt.relay.run(), name=f"{name}-outbox-relay"))
+        rt.relay_task = asyncio.create_task(rt.relay.run(), name=f"{name}-outbox-relay")
+        rt.tasks.append(rt.relay_task)
         handlers = definition.handlers(rt) if definition.handlers is not None else {}
         if handlers:
             rt.consumer = EventConsumer(
@@ -156,7 +159,8 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
                 session_timeout_ms=s.consumer_session_timeout_ms,
                 batch_transactions=s.consumer_batch_transactions,
             )
-            rt.tasks.append(asyncio.create_task(rt.consumer.run(), name=f"{name}-consumer"))
+            rt.consumer_task = asyncio.create_task(rt.consumer.run(), name=f"{name}-consumer")
+            rt.tasks.append(rt.consumer_task)
         for job in definition.background:
             rt.tasks.append(asyncio.create_task(job(rt), name=f"{name}-{job.__name__}"))
         _log.info("service_started", handlers=sorted(handlers))
@@ -170,6 +174,11 @@ async def _shutdown(rt: ServiceRuntime, definition: ServiceDefinition) -> None:
         rt.consumer.stop()
     if rt.relay is not None:
         rt.relay.stop()
+    # background jobs are loops that hold no partial work between rounds: cancel them now;
+    # the relay and the consumer finish their batch (they were told to stop above)
+    for task in rt.tasks:
+        if task not in (rt.relay_task, rt.consumer_task):
+            task.cancel()
     if rt.tasks:
         _done, pending = await asyncio.wait(rt.tasks, timeout=10)
         for task in pending:

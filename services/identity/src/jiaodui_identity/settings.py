@@ -21,6 +21,8 @@ class IdentitySettings(ServiceSettings):
     key_rotation_days: int = 30
     key_publish_ahead_s: int = 900
     housekeeping_interval_s: float = 60.0
+    login_failures_per_ip_per_min: int = 30
+    login_failures_per_ip_per_hour: int = 300
     admin_email: str = "admin@jiaodui.local"
     admin_password: SecretStr = SecretStr("dev-only-admin-password")
     # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1 (the minimum it

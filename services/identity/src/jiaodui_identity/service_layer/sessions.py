@@ -18,7 +18,15 @@ from jiaodui_identity.state import SOURCE, Identity
 
 FAILURES_BEFORE_LOCK = 5
 LOCK_FOR = timedelta(minutes=15)
-PER_IP = [Limit(30, 60), Limit(300, 3600)]
+
+
+def failure_limits(idn: Identity) -> list[Limit]:
+    """Failed logins per client IP (successes are not counted: a campus NAT is one IP)."""
+    s = idn.settings
+    return [
+        Limit(s.login_failures_per_ip_per_min, 60),
+        Limit(s.login_failures_per_ip_per_hour, 3600),
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +62,22 @@ async def log_in(
     pool: asyncpg.Pool, idn: Identity, *, email: str, password: str, client_ip: str
 ) -> Session:
     """Unknown e-mail and wrong password answer alike, after the same argon2 work."""
-    await idn.limiter.enforce(f"login-ip:{client_ip}", PER_IP)
+    ip_key = f"login-failures-ip:{client_ip}"
+    if (wait := await idn.limiter.blocked_for(ip_key, failure_limits(idn))) is not None:
+        retry = max(1, int(wait + 0.999))
+        raise Problem(
+            429,
+            "rate_limited",
+            "Too many failed logins from your network.",
+            headers={"Retry-After": str(retry)},
+            retry_after_s=retry,
+        )
     async with pool.acquire() as conn:
         account = await store.account_by_email_readonly(conn, email)
     usable = account is not None and account["status"] != AccountStatus.REGISTERED
     ok = await idn.passwords.verify(account["password_hash"] if account else None, password)
+    if account is None or not usable or not ok:
+        await idn.limiter.hit(ip_key, failure_limits(idn))
     if account is None or not usable:
         raise _invalid()
     now = datetime.now(UTC)
