@@ -7,6 +7,7 @@ puts the token id on a Redis denylist, checked on every request.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from dataclasses import dataclass
@@ -74,10 +75,16 @@ class JwksKeySource:
         self._keys: dict[str, Any] = {}
         self._fetched_at = 0.0
         self._min_refresh_s = min_refresh_s
+        self._lock = asyncio.Lock()
 
     async def key_for(self, kid: str) -> Any:
-        if kid not in self._keys and time.monotonic() - self._fetched_at > self._min_refresh_s:
-            await self._refresh()
+        if kid not in self._keys:
+            # one fetch at a time: requests arriving during it wait for its result
+            async with self._lock:
+                if kid not in self._keys and (
+                    time.monotonic() - self._fetched_at > self._min_refresh_s
+                ):
+                    await self._refresh()
         return self._keys.get(kid)
 
     async def _refresh(self) -> None:

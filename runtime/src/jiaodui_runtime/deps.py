@@ -13,13 +13,15 @@ from jiaodui_runtime.errors import Problem
 from jiaodui_runtime.service import ServiceRuntime
 
 
-def get_runtime(request: Request) -> ServiceRuntime:
+# async: a plain `def` dependency costs every request a hop through the thread pool
+async def get_runtime(request: Request) -> ServiceRuntime:
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 
 
-def get_pool(request: Request) -> asyncpg.Pool:
-    return get_runtime(request).pool
+async def get_pool(request: Request) -> asyncpg.Pool:
+    pool: asyncpg.Pool = request.app.state.runtime.pool
+    return pool
 
 
 async def current_principal(request: Request) -> Principal:
@@ -32,7 +34,8 @@ async def current_principal(request: Request) -> Principal:
             "A bearer token is required.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return await get_runtime(request).verifier.verify(token.strip())
+    runtime: ServiceRuntime = request.app.state.runtime
+    return await runtime.verifier.verify(token.strip())
 
 
 Runtime = Annotated[ServiceRuntime, Depends(get_runtime)]

@@ -49,11 +49,12 @@ def clean_jpeg(raw: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, quality: int
             image = probe.convert("RGB")
     except ImageRejectedError:
         raise
+    except Image.DecompressionBombError as exc:  # a header claiming far too many pixels
+        raise ImageRejectedError("image_too_large", "The image has too many pixels.") from exc
     except (
         UnidentifiedImageError,
         OSError,
         SyntaxError,
-        Image.DecompressionBombError,
         Image.DecompressionBombWarning,
     ) as exc:
         raise ImageRejectedError("image_corrupt", "The image could not be decoded.") from exc
