@@ -1,46 +1,74 @@
-"""Base classes and shared field types of every contract."""
+"""Base classes and shared field types of every contract.
+
+Producers build contracts with ``extra="forbid"``: a misspelt field fails at once
+instead of silently vanishing. Consumers parse with :meth:`Contract.from_data`
+(or :func:`jiaodui_contracts.parse_data`), lenient by default: fields this version
+does not know are dropped first, so an additive change never breaks a consumer.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Literal
+import types
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, ClassVar, Literal, Self, Union, get_args, get_origin
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
 Uuid = Annotated[
     str,
     StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
 ]
+"""A UUID in its canonical lower-case text form."""
 IdentityHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-"""HMAC-SHA256 (hex) over ``id_type:normalised number`` with the services' shared secret."""
+"""HMAC-SHA256 (lower-case hex) over ``"<id_type>:<normalised number>"`` with the
+services' shared secret; normalised = NFKC, whitespace removed, upper case."""
 MaskedIdNumber = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"\*")]
 """A display form that hides the middle of the number, e.g. ``110101********123X``."""
+Masked = Annotated[str, StringConstraints(min_length=1, max_length=254, pattern=r"\*")]
+"""A masked e-mail address or phone number, e.g. ``s***@example.edu.cn``, ``138****5678``."""
 IdType = Literal["resident_id", "passport", "hk_macao_permit", "taiwan_permit"]
 Gender = Literal["male", "female"]
 PhotoKind = Literal["graduation", "admission"]
-Timestamp = AwareDatetime
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+Timestamp = Annotated[AwareDatetime, AfterValidator(_as_utc)]
+"""An aware date-time, normalised to UTC (``...Z`` on the wire)."""
 Day = date
 
+FROZEN = ConfigDict(frozen=True, extra="forbid")
+"""The configuration of every contract model (and of the models nested in them)."""
+
 __all__ = [
+    "FROZEN",
     "Command",
+    "Contract",
     "Day",
     "Event",
     "Gender",
     "IdType",
     "IdentityHash",
+    "Masked",
     "MaskedIdNumber",
     "PhotoKind",
     "Timestamp",
     "Uuid",
-    "datetime",
+    "known_fields_only",
 ]
 
 
 class Contract(BaseModel):
-    """A message on Kafka. Frozen; unknown fields are ignored when parsing, so that
-    additive changes by a producer never break a consumer on the same major version."""
+    """A message on Kafka: frozen, and strict about its own fields when built.
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    Every concrete contract sets ``TYPE`` (``jiaodui.<service>.<Name>.v<major>``),
+    ``TOPIC`` and ``KEY_FIELD`` (the field whose value is the Kafka key and the
+    envelope's ``subject``).
+    """
+
+    model_config = FROZEN
 
     TYPE: ClassVar[str]
     TOPIC: ClassVar[str]
@@ -48,8 +76,19 @@ class Contract(BaseModel):
     PRIVATE: ClassVar[bool] = False
 
     def key(self) -> str:
+        """The Kafka key: the value of ``KEY_FIELD``."""
         value: Any = getattr(self, self.KEY_FIELD)
         return str(value)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], *, strict: bool = False) -> Self:
+        """Validate an envelope's ``data``.
+
+        Lenient (the default, for consumers): fields unknown to this version are
+        ignored, at any depth. ``strict=True`` (for a producer's own tests) refuses them;
+        it is about unknown fields only, types are coerced from JSON either way.
+        """
+        return cls.model_validate(data if strict else known_fields_only(cls, data))
 
 
 class Event(Contract):
@@ -62,3 +101,43 @@ class Command(Contract):
     PRIVATE: ClassVar[bool] = True
     TOPIC: ClassVar[str] = "notify.requests"
     KEY_FIELD: ClassVar[str] = "account_id"
+
+
+_PLANS: dict[type[BaseModel], tuple[dict[str, type[BaseModel] | None], bool]] = {}
+"""Per model: its field names, each with the model nested in it (or None), and
+whether any field nests a model."""
+
+
+def known_fields_only(model: type[BaseModel], data: Any) -> Any:
+    """``data`` without the keys ``model`` (and the models nested in it) does not declare."""
+    if not isinstance(data, dict):
+        return data
+    plan = _PLANS.get(model)
+    if plan is None:
+        nested = {n: _nested_model(f.annotation) for n, f in model.model_fields.items()}
+        plan = _PLANS[model] = (nested, any(nested.values()))
+    fields, nests = plan
+    if not nests and data.keys() <= fields.keys():
+        return data  # the common case: nothing to drop
+    return {name: _known_in_value(fields[name], v) for name, v in data.items() if name in fields}
+
+
+def _known_in_value(nested: type[BaseModel] | None, value: Any) -> Any:
+    if nested is None:
+        return value
+    if isinstance(value, list):
+        return [known_fields_only(nested, item) for item in value]
+    return known_fields_only(nested, value)
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The model inside ``X``, ``X | None`` or ``list[X]``; None for plain values."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = get_origin(annotation)
+    if origin in (list, Union, types.UnionType, Annotated):
+        for arg in get_args(annotation):
+            found = _nested_model(arg)
+            if found is not None:
+                return found
+    return None

@@ -1,17 +1,21 @@
 """Private commands on ``notify.requests`` (only identity writes, only notify reads).
 
 They carry what must never be on a public topic: links with tokens, SMS codes,
-e-mail addresses and phone numbers. Keyed by ``account_id``.
+e-mail addresses and phone numbers. Keyed by ``account_id`` (one account's mails
+go out in order). Other campus systems must not subscribe; the privacy test
+exempts these models and only these.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from jiaodui_contracts._base import Command, Timestamp, Uuid
+from jiaodui_contracts._base import Command, Masked, Timestamp, Uuid
 
 
 class SendActivationMail(Command):
+    """Mail the activation link (``activation_url`` carries ``token=<value>``)."""
+
     TYPE: ClassVar[str] = "jiaodui.notify.SendActivationMail.v1"
     account_id: Uuid
     email: str
@@ -31,6 +35,8 @@ class SendExistingAccountNotice(Command):
 
 
 class SendSmsCode(Command):
+    """Text a verification code to a phone (real-name registration)."""
+
     TYPE: ClassVar[str] = "jiaodui.notify.SendSmsCode.v1"
     account_id: Uuid
     phone: str
@@ -40,15 +46,19 @@ class SendSmsCode(Command):
 
 
 class SendUsernameReminder(Command):
+    """Answer a forgotten-user-name request: the (masked) user name and where to log in."""
+
     TYPE: ClassVar[str] = "jiaodui.notify.SendUsernameReminder.v1"
     account_id: Uuid
     email: str
-    email_masked: str
+    email_masked: Masked
     login_url: str
     locale: str = "zh-CN"
 
 
 class SendPasswordResetMail(Command):
+    """Mail the single-use password reset link."""
+
     TYPE: ClassVar[str] = "jiaodui.notify.SendPasswordResetMail.v1"
     account_id: Uuid
     email: str
@@ -58,6 +68,8 @@ class SendPasswordResetMail(Command):
 
 
 class SendLockoutNotice(Command):
+    """Tell the owner that repeated failed logins locked the account until ``locked_until``."""
+
     TYPE: ClassVar[str] = "jiaodui.notify.SendLockoutNotice.v1"
     account_id: Uuid
     email: str

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, model_validator
 
 from jiaodui_contracts._base import (
+    FROZEN,
     Event,
     IdentityHash,
     IdType,
@@ -20,19 +21,35 @@ from jiaodui_contracts._base import (
 )
 
 FilerRole = Literal["student", "college_staff", "registrar"]
+PHOTO_FIELDS = frozenset({"graduation_photo", "admission_photo"})
+"""``FieldChange.field`` values that concern the photo, not the record."""
+_NEVER_PLAIN = frozenset({"id_number", "phone"})
 
 
 class FieldChange(BaseModel):
-    """One field to fix. For ``id_number`` the plain value never travels: only the
-    masked form and the identity hash do (records re-keys the record by them)."""
+    """One field to fix.
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    ``field`` is a record field (``name``, ``student_number``, ``major``...),
+    ``id_number``, or a photo (``graduation_photo``, ``admission_photo``: then
+    ``old_value`` is the photo id and ``correct_value`` the student's reason).
+    For ``id_number`` the plain value never travels: ``old_value`` is the masked
+    old number, ``correct_value`` stays empty, and ``correct_value_masked`` and
+    ``correct_identity_hash`` carry the new one (records re-keys the record by it).
+    """
+
+    model_config = FROZEN
 
     field: str
     old_value: str | None = None
     correct_value: str | None = None
-    correct_value_masked: str | None = None
+    correct_value_masked: MaskedIdNumber | None = None
     correct_identity_hash: IdentityHash | None = None
+
+    @model_validator(mode="after")
+    def _no_plain_identifier(self) -> FieldChange:
+        if self.field in _NEVER_PLAIN and self.correct_value is not None:
+            raise ValueError(f"a {self.field} change carries only its masked form and hash")
+        return self
 
 
 class _ErratumEvent(Event):
@@ -65,6 +82,8 @@ class ErrataApproved(_ErratumEvent):
 
 
 class ErrataRejected(_ErratumEvent):
+    """The office rejected the erratum (``reason`` is shown to the student)."""
+
     TYPE: ClassVar[str] = "jiaodui.corrections.ErrataRejected.v1"
     reason: str
     rejected_by: Uuid
@@ -106,6 +125,8 @@ class IdentityCorrectionApproved(_IdentityCaseEvent):
 
 
 class IdentityCorrectionRejected(_IdentityCaseEvent):
+    """Support rejected the ID correction; the account keeps its ID."""
+
     TYPE: ClassVar[str] = "jiaodui.corrections.IdentityCorrectionRejected.v1"
     reason: str
     rejected_by: Uuid

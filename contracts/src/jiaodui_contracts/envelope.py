@@ -1,37 +1,71 @@
-"""The CloudEvents 1.0 envelope every message travels in (JSON, structured mode)."""
+"""The CloudEvents 1.0 envelope every message travels in (JSON, structured mode).
+
+The Kafka message value is the envelope; the Kafka key is its ``subject``.
+Correlation id and W3C trace context travel in Kafka headers, not in the envelope.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from jiaodui_contracts._base import Contract
+from jiaodui_contracts._base import Contract, Timestamp, Uuid
+from jiaodui_contracts.registry import UnknownEventType, contract_for
 
 HEADER_CORRELATION_ID = "correlation_id"
+"""Kafka header: the id that ties a request to every event and log line it caused."""
 HEADER_TRACEPARENT = "traceparent"
+"""Kafka header: W3C trace context (``00-<trace id>-<span id>-<flags>``), when traced."""
+HEADER_CONTENT_TYPE = "content-type"
+"""Kafka header of the CloudEvents Kafka binding; structured mode sets it to
+:data:`STRUCTURED_CONTENT_TYPE`."""
+STRUCTURED_CONTENT_TYPE = "application/cloudevents+json"
 SCHEMA_BASE = "https://jiaodui.example/contracts/schemas/"
+"""Where ``dataschema`` points: ``<SCHEMA_BASE><type>.json`` (the files in ``schemas/``)."""
 
+__all__ = [
+    "HEADER_CONTENT_TYPE",
+    "HEADER_CORRELATION_ID",
+    "HEADER_TRACEPARENT",
+    "SCHEMA_BASE",
+    "STRUCTURED_CONTENT_TYPE",
+    "CloudEvent",
+    "UnknownEventType",
+    "from_json_bytes",
+    "new_event",
+    "parse_data",
+    "to_json_bytes",
+]
 
-class UnknownEventType(LookupError):
-    """The envelope's ``type`` names no contract this version of the package knows."""
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+VersionedType = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+\.v[0-9]+$")]
 
 
 class CloudEvent(BaseModel):
-    """A CloudEvents 1.0 envelope; ``subject`` is also the Kafka key."""
+    """A CloudEvents 1.0 envelope; ``subject`` is also the Kafka key.
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    Extension attributes a producer may add are kept (and written back) as they are.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
 
     specversion: Literal["1.0"] = "1.0"
-    id: str
-    source: str
-    type: str
-    time: AwareDatetime
-    subject: str
+    id: Uuid
+    """Unique per event; consumers deduplicate on it (delivery is at least once)."""
+    source: NonEmpty
+    """The producing service, e.g. ``/jiaodui/photos``."""
+    type: VersionedType
+    """``jiaodui.<service>.<Name>.v<major>``: names the schema of ``data``."""
+    time: Timestamp
+    """When the change happened (UTC)."""
+    subject: NonEmpty
+    """The account id or record id the event is about; also the Kafka key."""
     datacontenttype: Literal["application/json"] = "application/json"
     dataschema: str | None = None
+    """URI of the JSON Schema of ``data``."""
     data: dict[str, Any]
 
 
@@ -43,7 +77,7 @@ def new_event(
     id: str | None = None,
     time: datetime | None = None,
 ) -> CloudEvent:
-    """Wrap a contract in an envelope (a fresh id, now, and its key as subject)."""
+    """Wrap a contract in an envelope: a fresh UUID, now (UTC), and its key as subject."""
     return CloudEvent(
         id=id or str(uuid.uuid4()),
         source=source,
@@ -55,19 +89,23 @@ def new_event(
     )
 
 
-def parse_data(event: CloudEvent) -> Contract:
-    """Validate ``data`` into the contract named by ``type`` (unknown fields ignored)."""
-    from jiaodui_contracts.registry import EVENT_TYPES
+def parse_data(event: CloudEvent, *, strict: bool = False) -> Contract:
+    """Validate ``data`` into the contract that ``type`` names.
 
-    model = EVENT_TYPES.get(event.type)
-    if model is None:
-        raise UnknownEventType(event.type)
-    return model.model_validate(event.data)
+    Lenient by default: fields unknown to this version are ignored (additive
+    changes never break a consumer). ``strict=True`` refuses them.
+    Raises :class:`UnknownEventType` when this package does not know ``type``
+    (a consumer normally skips such events) and pydantic's ``ValidationError``
+    when ``data`` does not fit the schema.
+    """
+    return contract_for(event.type).from_data(event.data, strict=strict)
 
 
 def to_json_bytes(event: CloudEvent) -> bytes:
+    """The Kafka message value: the envelope as compact UTF-8 JSON (absent optionals left out)."""
     return event.model_dump_json(exclude_none=True).encode()
 
 
-def from_json_bytes(raw: bytes) -> CloudEvent:
+def from_json_bytes(raw: bytes | str) -> CloudEvent:
+    """Read an envelope from a Kafka message value; pydantic's ``ValidationError`` if malformed."""
     return CloudEvent.model_validate_json(raw)

@@ -1,4 +1,9 @@
-"""Events of the identity service (topic ``identity.events``, key ``account_id``)."""
+"""Events of the identity service (topic ``identity.events``, key ``account_id``).
+
+No e-mail address, phone number or plain ID number: the account id, the ID type,
+the masked number and the identity hash. The real name travels in plain because
+records matches on it (see the README, "Names").
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,10 @@
-"""Events of the photos service (topic ``photos.events``, key ``record_id``)."""
+"""Events of the photos service (topic ``photos.events``, key ``record_id``).
+
+Keyed by record: a record's photo history (linked, replaced, confirmed, disputed)
+stays in order. ``account_id`` is carried where a student acted or is addressed.
+A photo that links to no record emits nothing: it has no owner to tell, and the
+photographer sees why in the batch report (``GET /v1/batches/{id}``).
+"""
 
 from __future__ import annotations
 

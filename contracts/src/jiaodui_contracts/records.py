@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from jiaodui_contracts._base import (
+    FROZEN,
     Day,
     Event,
     Gender,
@@ -25,7 +26,7 @@ from jiaodui_contracts._base import (
 class RecordFields(BaseModel):
     """The student-status record (学籍) as published: the ID number only masked and hashed."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = FROZEN
 
     record_id: Uuid
     institution_code: str
@@ -73,6 +74,9 @@ class RecordCorrected(Event, RecordFields):
     erratum_id: Uuid
     changed_fields: list[str]
     corrected_at: Timestamp
+    skipped_fields: list[str] = Field(default_factory=list)
+    """Approved items records could not apply (a value outside the registry's vocabulary,
+    a student number already taken); photo items are not listed."""
 
 
 class IdentityMatched(Event):

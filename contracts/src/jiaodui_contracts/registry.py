@@ -7,6 +7,17 @@ from types import ModuleType
 from jiaodui_contracts import commands, corrections, identity, notify, photos, records
 from jiaodui_contracts._base import Contract
 
+__all__ = [
+    "EVENT_TYPES",
+    "PRIVATE_TOPICS",
+    "TOPICS",
+    "UnknownEventType",
+    "contract_for",
+    "dlq_topic",
+    "key_of",
+    "topic_of",
+]
+
 TOPICS: tuple[str, ...] = (
     "identity.events",
     "records.events",
@@ -17,7 +28,14 @@ TOPICS: tuple[str, ...] = (
 )
 """Every topic; each has a ``<topic>.dlq`` beside it."""
 
+PRIVATE_TOPICS: frozenset[str] = frozenset({"notify.requests"})
+"""Topics other campus systems must not read (links with tokens, codes, addresses)."""
+
 _MODULES: tuple[ModuleType, ...] = (identity, records, photos, corrections, notify, commands)
+
+
+class UnknownEventType(LookupError):
+    """A ``type`` that names no contract this version of the package knows."""
 
 
 def _collect() -> dict[str, type[Contract]]:
@@ -37,17 +55,32 @@ def _collect() -> dict[str, type[Contract]]:
 
 
 EVENT_TYPES: dict[str, type[Contract]] = _collect()
-"""Contract type string → model (public events and private commands)."""
+"""Contract type string → model (public events and private commands), sorted by type."""
+
+
+def contract_for(type_name: str) -> type[Contract]:
+    """The model of a type string; :class:`UnknownEventType` if this package has none."""
+    try:
+        return EVENT_TYPES[type_name]
+    except KeyError:
+        raise UnknownEventType(
+            f"unknown event type {type_name!r}: not in jiaodui-contracts "
+            f"({len(EVENT_TYPES)} known); a newer producer, or a typo"
+        ) from None
 
 
 def dlq_topic(topic: str) -> str:
+    """The dead-letter topic beside ``topic``: ``<topic>.dlq``."""
     return f"{topic}.dlq"
 
 
-def topic_of(contract: Contract | type[Contract]) -> str:
+def topic_of(contract: Contract | type[Contract] | str) -> str:
+    """The topic of a contract, given an instance, its class or its type string."""
+    if isinstance(contract, str):
+        return contract_for(contract).TOPIC
     return contract.TOPIC
 
 
 def key_of(contract: Contract) -> str:
-    """The Kafka key: all events of one account (or one record) share a partition."""
+    """The Kafka key: all events of one account (or one record) share a partition, in order."""
     return contract.key()

@@ -6,28 +6,49 @@ from importlib.resources import files
 
 from fastapi import FastAPI
 from jiaodui_runtime.migrations import load_migrations
+from jiaodui_runtime.ratelimit import Limit, RateLimiter
 from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_app
 
-from jiaodui_notify.adapters.mailer import SmtpMailer
-from jiaodui_notify.entrypoints import subscriptions
-from jiaodui_notify.service_layer import Notify
+from jiaodui_notify.adapters.channels import HttpSmsChannel, SmtpChannel
+from jiaodui_notify.adapters.sealing import Sealer
+from jiaodui_notify.adapters.templates import Templates
+from jiaodui_notify.domain.delivery import RetryPolicy
+from jiaodui_notify.entrypoints import deliveries, messages, subscriptions
+from jiaodui_notify.jobs import deliver
 from jiaodui_notify.settings import NotifySettings
-from jiaodui_notify.templates import Templates
+from jiaodui_notify.state import Notify
 
 
-async def build_notify(rt: ServiceRuntime) -> Notify:
+def build_notify(settings: NotifySettings, rt: ServiceRuntime) -> Notify:
+    return Notify(
+        settings=settings,
+        templates=Templates(),
+        channels={"email": SmtpChannel(settings), "sms": HttpSmsChannel(settings, rt.http)},
+        sealer=Sealer(settings.seal_secret.get_secret_value().encode()),
+        retry=RetryPolicy(
+            max_attempts=settings.delivery_max_attempts,
+            base_delay_s=settings.delivery_backoff_s,
+            max_delay_s=settings.delivery_backoff_max_s,
+        ),
+        limiter=RateLimiter(rt.redis, "notify"),
+        caps=[Limit(settings.recipient_cap_hour, 3600), Limit(settings.recipient_cap_day, 86400)],
+    )
+
+
+async def _build(rt: ServiceRuntime) -> Notify:
     settings = rt.settings
     assert isinstance(settings, NotifySettings)
-    return Notify(settings=settings, mailer=SmtpMailer(settings), templates=Templates())
+    return build_notify(settings, rt)
 
 
 def definition(settings: NotifySettings | None = None) -> ServiceDefinition:
     return ServiceDefinition(
         settings=settings or NotifySettings(),
-        routers=[],
+        routers=[deliveries.router, messages.router],
         migrations=load_migrations("notify", files("jiaodui_notify") / "migrations"),
-        build_state=build_notify,
-        handlers=lambda rt: subscriptions.handlers(rt.state),
+        build_state=_build,
+        handlers=subscriptions.handlers,
+        background=[deliver],
     )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from jiaodui_runtime.settings import ServiceSettings
+from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
 
@@ -13,3 +14,35 @@ class PhotosSettings(ServiceSettings):
     service_name: ClassVar[str] = "photos"
 
     http_port: int = 8003
+    # where everything local lives (JIAODUI_STACK_DIR); the blob store defaults under it
+    stack_dir: str = ".stack"
+    # file:///path (or a plain path) or s3://bucket/prefix (AWS settings from the environment)
+    blob_url: str = ""
+
+    # the certificate-photo standard (学信网: 480 wide, 640 high)
+    photo_width: int = 480
+    photo_height: int = 640
+    max_pixels: int = 40_000_000
+
+    # upload limits: enforced while streaming and before any file is decompressed
+    max_manifest_bytes: int = 2 * 1024 * 1024
+    max_archive_bytes: int = 512 * 1024 * 1024
+    max_files: int = 5000
+    max_file_bytes: int = 2 * 1024 * 1024
+    max_total_uncompressed_bytes: int = 2 * 1024 * 1024 * 1024
+    max_compression_ratio: float = 50.0  # JPEGs barely compress; far above this is a bomb
+    batch_stall_s: float = 300.0  # a batch quiet this long is reported as interrupted
+
+    display_timezone: str = "Asia/Shanghai"
+    reminder_interval_s: float = 60.0
+    reminder_first_days: float = 3.0
+    reminder_last_days: float = 1.0
+    image_max_age_s: int = 3600
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_blob_url(cls, values: Any) -> Any:
+        if isinstance(values, dict) and not values.get("blob_url"):
+            stack_dir = str(values.get("stack_dir") or ".stack").rstrip("/")
+            values["blob_url"] = f"file://{stack_dir}/blobs/photos"
+        return values

@@ -13,3 +13,16 @@ class RecordsSettings(ServiceSettings):
     service_name: ClassVar[str] = "records"
 
     http_port: int = 8002
+    # where everything local lives (JIAODUI_STACK_DIR); import bodies are kept under it
+    # until processed, so an import survives a restart of the service
+    stack_dir: str = ".stack"
+    import_dir: str = ""
+    max_import_bytes: int = 2 * 1024 * 1024 * 1024
+    import_batch_size: int = 5000
+    # how many row errors an import keeps (all are counted)
+    import_error_limit: int = 1000
+    records_page_max: int = 500
+
+    @property
+    def imports_path(self) -> str:
+        return self.import_dir or f"{self.stack_dir.rstrip('/')}/records-imports"

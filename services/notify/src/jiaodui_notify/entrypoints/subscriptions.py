@@ -1,44 +1,23 @@
-"""notify's event subscriptions: one handler per command or event type."""
+"""notify's subscriptions: every command and event that a student should hear about."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from jiaodui_contracts import CloudEvent
-from jiaodui_contracts.commands import SendActivationMail, SendExistingAccountNotice
+from jiaodui_contracts import CloudEvent, Contract
 from jiaodui_runtime.consumer import Handler
 from jiaodui_runtime.db import DbConnection
-from pydantic import BaseModel
+from jiaodui_runtime.service import ServiceRuntime
 
-from jiaodui_notify.service_layer import Notify, send_mail
+from jiaodui_notify.domain.notices import BUILDERS
+from jiaodui_notify.service_layer.notices import accept
+from jiaodui_notify.state import Notify
 
 
-def handlers(notify: Notify) -> Mapping[str, Handler]:
-    async def on_activation_mail(conn: DbConnection, event: CloudEvent, data: BaseModel) -> None:
-        assert isinstance(data, SendActivationMail)
-        await send_mail(
-            conn,
-            notify,
-            cause=event,
-            to=data.email,
-            template="activation",
-            account_id=data.account_id,
-            activation_url=data.activation_url,
-        )
+def handlers(rt: ServiceRuntime) -> Mapping[str, Handler]:
+    notify: Notify = rt.state
 
-    async def on_existing_account(conn: DbConnection, event: CloudEvent, data: BaseModel) -> None:
-        assert isinstance(data, SendExistingAccountNotice)
-        await send_mail(
-            conn,
-            notify,
-            cause=event,
-            to=data.email,
-            template="existing_account",
-            login_url=data.login_url,
-            recovery_url=data.recovery_url,
-        )
+    async def on_notice(conn: DbConnection, event: CloudEvent, payload: Contract) -> None:
+        await accept(conn, notify, event=event, payload=payload)
 
-    return {
-        SendActivationMail.TYPE: on_activation_mail,
-        SendExistingAccountNotice.TYPE: on_existing_account,
-    }
+    return {contract.TYPE: on_notice for contract in BUILDERS}

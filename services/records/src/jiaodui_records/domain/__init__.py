@@ -1,1 +1,1 @@
-"""records's pure rules."""
+"""records' pure rules: the registry vocabulary, row validation, names, matching."""

@@ -1,0 +1,131 @@
+"""Identity cases: ``/v1/identity-corrections`` and ``/v1/identity-disputes`` (same shape)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response, status
+from jiaodui_runtime.deps import CurrentStudent, Db
+from jiaodui_runtime.errors import Problem
+from jiaodui_runtime.idcard import ID_TYPES
+from pydantic import BaseModel, Field
+
+from jiaodui_corrections.adapters.forms import read_form
+from jiaodui_corrections.domain.cases import CaseKind, CaseStatus
+from jiaodui_corrections.entrypoints.deps import CaseReader, CorrectionsDep, Support
+from jiaodui_corrections.service_layer import cases
+
+SCAN_FIELD = "scan"
+
+
+class CaseDecision(BaseModel):
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class CaseRejection(BaseModel):
+    reason: str = Field(min_length=1, max_length=500, pattern=r"\S")
+
+
+class CaseOpened(BaseModel):
+    case_id: str
+    status: str
+
+
+def _required(fields: dict[str, str], name: str, max_length: int) -> str:
+    value = fields.get(name, "").strip()
+    if not value:
+        raise Problem(422, "field_required", f"The form needs {name!r}.", field=name)
+    if len(value) > max_length:
+        raise Problem(422, "field_too_long", f"{name!r} is too long.", field=name)
+    return value
+
+
+def case_router(kind: CaseKind, path: str) -> APIRouter:
+    router = APIRouter(prefix=path, tags=[f"identity-{kind.value}s"])
+
+    @router.post("", status_code=status.HTTP_201_CREATED)
+    async def open_case(
+        request: Request, principal: CurrentStudent, pool: Db, corr: CorrectionsDep
+    ) -> CaseOpened:
+        """Multipart: ``scan`` (JPEG ≤ 1 MB), ``id_type``, ``id_number``, ``contact_phone``,
+        ``reply_email`` (optional)."""
+        form = await read_form(
+            request.headers.get("content-type", ""),
+            request.headers.get("content-length"),
+            request.stream(),
+            file_field=SCAN_FIELD,
+            max_file_bytes=corr.settings.scan_max_bytes,
+        )
+        scan = form.files.get(SCAN_FIELD)
+        if not scan:
+            raise Problem(422, "scan_required", "Attach the scan of the ID card (JPEG).")
+        id_type = _required(form.fields, "id_type", 32)
+        if id_type not in ID_TYPES:
+            raise Problem(422, "id_type_invalid", "Unknown ID type.", field="id_type")
+        answer = await cases.open_case(
+            pool,
+            corr,
+            principal,
+            kind=kind,
+            id_type=id_type,
+            id_number=_required(form.fields, "id_number", 32),
+            contact_phone=_required(form.fields, "contact_phone", 32),
+            reply_email=form.fields.get("reply_email"),
+            scan=scan,
+        )
+        return CaseOpened(**answer)
+
+    @router.get("")
+    async def list_cases(
+        _: Support,
+        pool: Db,
+        status: CaseStatus | None = None,
+        limit: int = Query(default=100, ge=1, le=500),
+    ) -> list[dict[str, Any]]:
+        return await cases.list_cases(pool, kind=kind, status=status, limit=limit)
+
+    @router.get("/{case_id}")
+    async def read_case(case_id: uuid.UUID, principal: CaseReader, pool: Db) -> dict[str, Any]:
+        return await cases.read_case(pool, principal, case_id, kind)
+
+    @router.get("/{case_id}/scan", response_class=Response)
+    async def read_scan(
+        case_id: uuid.UUID, principal: CaseReader, pool: Db, corr: CorrectionsDep
+    ) -> Response:
+        data = await cases.read_scan(pool, corr, principal, case_id, kind)
+        return Response(
+            data,
+            media_type="image/jpeg",
+            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+        )
+
+    @router.post("/{case_id}/approve")
+    async def approve(
+        case_id: uuid.UUID, principal: Support, pool: Db, body: CaseDecision | None = None
+    ) -> dict[str, Any]:
+        reason = (body.reason or "").strip() or None if body else None
+        return await cases.decide_case(
+            pool, principal, case_id, kind=kind, decision=CaseStatus.APPROVED, reason=reason
+        )
+
+    @router.post("/{case_id}/reject")
+    async def reject(
+        case_id: uuid.UUID, body: CaseRejection, principal: Support, pool: Db
+    ) -> dict[str, Any]:
+        return await cases.decide_case(
+            pool, principal, case_id, kind=kind, decision=CaseStatus.REJECTED,
+            reason=body.reason.strip(),
+        )  # fmt: skip
+
+    return router
+
+
+corrections_router = case_router(CaseKind.CORRECTION, "/v1/identity-corrections")
+disputes_router = case_router(CaseKind.DISPUTE, "/v1/identity-disputes")
+me_router = APIRouter(tags=["identity-cases"])
+
+
+@me_router.get("/v1/me/identity-cases")
+async def my_cases(principal: CurrentStudent, pool: Db) -> list[dict[str, Any]]:
+    return await cases.my_cases(pool, principal)

@@ -1,0 +1,127 @@
+"""What corrections learns from records and photos: the record replica, who owns which
+record, photo disputes (an erratum opens), and the fixes that close approved errata."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from jiaodui_contracts.corrections import ErrataApplied
+from jiaodui_contracts.photos import PhotoDisputed
+from jiaodui_contracts.records import (
+    IdentityMatched,
+    IdentityUnmatched,
+    RecordCorrected,
+    RecordImported,
+)
+from jiaodui_runtime.db import DbConnection
+from jiaodui_runtime.logging import get_logger
+from jiaodui_runtime.outbox import add_to_outbox
+
+from jiaodui_corrections.domain.errata import ErratumStatus
+from jiaodui_corrections.service_layer.errata import record_filing
+from jiaodui_corrections.state import SOURCE
+from jiaodui_corrections.store import errata as store
+from jiaodui_corrections.store import history, replica
+
+_log = get_logger(__name__)
+_REPLICA_EXCLUDE = {"identity_hash", "import_id", "change", "imported_at", "erratum_id"}
+
+
+async def on_record(conn: DbConnection, data: RecordImported | RecordCorrected) -> None:
+    await replica.upsert_record(
+        conn,
+        data.record_id,
+        institution_code=data.institution_code,
+        branch=data.branch,
+        cohort=data.cohort,
+        student_number=data.student_number,
+        fields=data.model_dump(mode="json", exclude=_REPLICA_EXCLUDE),
+    )
+    if isinstance(data, RecordCorrected):
+        await settle(conn, uuid.UUID(data.record_id), "record", data.erratum_id)
+
+
+async def on_matched(conn: DbConnection, data: IdentityMatched) -> None:
+    await replica.upsert_record(
+        conn,
+        data.record_id,
+        institution_code=data.institution_code,
+        branch=data.branch,
+        cohort=data.cohort,
+        student_number=data.student_number,
+        fields=None,
+    )
+    await replica.add_owner(conn, data.record_id, data.account_id, data.matched_at)
+
+
+async def on_unmatched(conn: DbConnection, data: IdentityUnmatched) -> None:
+    await replica.remove_owner(conn, data.account_id, list(data.previously_matched_record_ids))
+
+
+async def settle(
+    conn: DbConnection, record_id: uuid.UUID, part: str, erratum_id: str | None = None
+) -> None:
+    """A fix arrived (``record`` or a photo kind): once nothing is awaited, it is applied."""
+    row = await store.open_for_record(conn, record_id, for_update=True)
+    if row is None or row["status"] != ErratumStatus.APPROVED:
+        return
+    if erratum_id is not None and str(row["erratum_id"]) != erratum_id:
+        return
+    pending = [p for p in row["pending_parts"] if p != part]
+    if pending == list(row["pending_parts"]):
+        return
+    now = datetime.now(UTC)
+    await store.set_pending(conn, row["erratum_id"], pending, None if pending else now)
+    await history.add(
+        conn, row["erratum_id"], "applied" if not pending else f"{part}_fixed",
+        actor_id=None, actor_role="system",
+    )  # fmt: skip
+    if not pending:
+        await add_to_outbox(
+            conn,
+            ErrataApplied(
+                erratum_id=str(row["erratum_id"]),
+                record_id=str(row["record_id"]),
+                institution_code=row["institution_code"],
+                branch=row["branch"],
+                account_id=str(row["account_id"]) if row["account_id"] else None,
+                applied_at=now,
+            ),
+            source=SOURCE,
+        )
+
+
+async def on_photo_disputed(conn: DbConnection, data: PhotoDisputed) -> None:
+    """The student said a photo is wrong: the college office gets an erratum for it."""
+    record_id = uuid.UUID(data.record_id)
+    item = {
+        "field": f"{data.kind}_photo",
+        "old_value": data.photo_id,
+        "correct_value": data.reason.strip()[:200] or None,
+    }
+    existing = await store.open_for_record(conn, record_id, for_update=True)
+    if existing is not None:
+        fields = {i["field"] for i in existing["items"]}
+        if existing["status"] == ErratumStatus.FILED and item["field"] not in fields:
+            await store.set_items(conn, existing["erratum_id"], [*existing["items"], item])
+            await history.add(
+                conn, existing["erratum_id"], "item_added", actor_id=data.account_id,
+                actor_role="student", detail={"field": item["field"], "from": "photo_dispute"},
+            )  # fmt: skip
+        return
+    record = await replica.record(conn, record_id)
+    base = {
+        "record_id": record_id,
+        "institution_code": data.institution_code,
+        "branch": data.branch,
+        "cohort": record["cohort"] if record else None,
+    }
+    erratum_id = uuid.uuid4()
+    inserted = await store.insert(
+        conn, erratum_id=erratum_id, record=base, account_id=data.account_id,
+        filed_by=data.account_id, filed_by_role="student", items=[item],
+        note=None, filed_at=data.disputed_at, origin="photo_dispute",
+    )  # fmt: skip
+    if inserted:
+        await record_filing(conn, erratum_id, data.account_id, "student")

@@ -1,0 +1,80 @@
+"""The baseline of the confirm benchmark: a bare FastAPI+asyncpg endpoint doing the same
+SQL as the photos service's confirm (same read, same answer-and-outbox statement), with no
+authentication, middleware or dependency injection.
+
+    python services/photos/bench/bare_confirm.py <photos dsn> [port]
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from jiaodui_photos.domain.answers import SlotStatus, decide_answer
+from jiaodui_photos.domain.windows import phase_of
+from jiaodui_photos.service_layer.answers import answer_event
+from jiaodui_photos.store import answers
+from jiaodui_photos.store.windows import window_of
+from jiaodui_runtime.db import create_pool
+
+
+def bare_app(dsn: str) -> FastAPI:
+    """The same SQL as the service's confirm, without auth, middleware or dependencies."""
+    state: dict[str, Any] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state["pool"] = await create_pool(dsn, min_size=5, max_size=20)
+        yield
+        await state["pool"].close()
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.post("/bare/{photo_id}/confirm")
+    async def confirm(photo_id: uuid.UUID) -> dict[str, Any]:
+        async with state["pool"].acquire() as conn:
+            row = await answers.read_slot(conn, photo_id)
+            assert row is not None
+            now = datetime.now(UTC)
+            owner = str(row["account_id"])
+            apply = decide_answer(
+                wanted=SlotStatus.CONFIRMED,
+                current=SlotStatus(row["status"]),
+                owner_id=owner,
+                caller_id=owner,
+                phase=phase_of(window_of(row), now),
+            )
+            if apply:
+                event = answer_event(row, str(photo_id), owner, SlotStatus.CONFIRMED, now, None)
+                await answers.answer(
+                    conn,
+                    photo_id=photo_id,
+                    status="confirmed",
+                    account_id=owner,
+                    at=now,
+                    dispute_reason=None,
+                    event=event,
+                    source="/jiaodui/photos-bench",
+                )
+            return {"photo_id": str(photo_id), "status": "confirmed"}
+
+    return app
+
+
+if __name__ == "__main__":
+    port = int(sys.argv[2]) if len(sys.argv) > 2 else 8093
+    uvicorn.run(
+        bare_app(sys.argv[1]),
+        host="127.0.0.1",
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        log_level="warning",
+        access_log=False,
+    )

@@ -1,0 +1,79 @@
+"""Deadline reminders: every instance runs the loop; the reminders table's key makes each
+(record, stage) go out once, however many instances claim at the same moment."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import asyncpg
+from jiaodui_contracts.photos import DeadlineReminderDue
+from jiaodui_runtime.logging import get_logger
+from jiaodui_runtime.outbox import add_many_to_outbox
+from jiaodui_runtime.service import ServiceRuntime
+
+from jiaodui_photos.domain.windows import reminder_stage
+from jiaodui_photos.state import SOURCE, Photos
+from jiaodui_photos.store import reminders as store
+
+_log = get_logger(__name__)
+
+
+async def send_due_reminders(
+    pool: asyncpg.Pool, *, now: datetime, first_days: float, last_days: float
+) -> int:
+    """Queue DeadlineReminderDue for every owed (record, stage); returns how many."""
+    sent = 0
+    async with pool.acquire() as conn:
+        closing = await store.windows_closing(conn, now=now, horizon_days=first_days)
+        for window in closing:
+            stage = reminder_stage(
+                window["confirm_until"], now, first_days=first_days, last_days=last_days
+            )
+            if stage is None:
+                continue
+            async with conn.transaction():
+                rows = await store.claim_reminders(
+                    conn,
+                    institution_code=window["institution_code"],
+                    cohort=window["cohort"],
+                    stage=stage,
+                )
+                events = [
+                    DeadlineReminderDue(
+                        record_id=str(r["record_id"]),
+                        institution_code=r["institution_code"],
+                        branch=r["branch"],
+                        account_id=str(r["account_id"]),
+                        cohort=r["cohort"],
+                        pending_kinds=list(r["pending_kinds"]),
+                        confirm_until=window["confirm_until"],
+                        stage=stage,
+                        due_on=now.date(),
+                    )
+                    for r in rows
+                ]
+                if events:
+                    await add_many_to_outbox(conn, list(events), source=SOURCE)
+            sent += len(events)
+    return sent
+
+
+async def reminders(rt: ServiceRuntime) -> None:
+    ph: Photos = rt.state
+    s = ph.settings
+    while True:
+        try:
+            sent = await send_due_reminders(
+                rt.pool,
+                now=datetime.now(UTC),
+                first_days=s.reminder_first_days,
+                last_days=s.reminder_last_days,
+            )
+            if sent:
+                _log.info("deadline_reminders_queued", count=sent)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            _log.warning("reminders_failed", error=repr(exc))
+        await asyncio.sleep(s.reminder_interval_s)

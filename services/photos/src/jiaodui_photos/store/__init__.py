@@ -1,0 +1,1 @@
+"""photos's SQL, one module per table group."""

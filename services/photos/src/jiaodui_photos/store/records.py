@@ -1,0 +1,125 @@
+"""The local replica of records and of who owns them (from records.events)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+import asyncpg
+from jiaodui_contracts.records import RecordFields
+from jiaodui_runtime.db import DbConnection
+
+from jiaodui_photos.domain.linking import RecordKey, name_key
+
+
+async def lock_linking(conn: DbConnection, institution_code: str) -> None:
+    """Serialise linking within one institution until the transaction ends: a photo stored
+    while its record arrives is then seen by one side or the other, never by neither."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtext('photos-link:' || $1))", institution_code
+    )
+
+
+async def upsert_record(conn: DbConnection, record: RecordFields) -> bool:
+    """Keep the record; True when unlinked photos may belong to it (one round trip: the
+    common case, a record no photo waits for, costs nothing more)."""
+    waiting: bool = await conn.fetchval(
+        "WITH kept AS ("
+        " INSERT INTO records (record_id, institution_code, branch, class_name, cohort, name,"
+        " name_key, id_type, identity_hash, student_number)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        " ON CONFLICT (record_id) DO UPDATE SET institution_code = EXCLUDED.institution_code,"
+        " branch = EXCLUDED.branch, class_name = EXCLUDED.class_name, cohort = EXCLUDED.cohort,"
+        " name = EXCLUDED.name, name_key = EXCLUDED.name_key, id_type = EXCLUDED.id_type,"
+        " identity_hash = EXCLUDED.identity_hash, student_number = EXCLUDED.student_number,"
+        " updated_at = now() RETURNING 1"
+        ") SELECT EXISTS (SELECT 1 FROM photos WHERE record_id IS NULL AND (code_record_id = $1"
+        " OR (institution_code = $2 AND (identity_hash = $9 OR student_number = $10))))",
+        uuid.UUID(record.record_id),
+        record.institution_code,
+        record.branch,
+        record.class_name,
+        record.cohort,
+        record.name,
+        name_key(record.name),
+        record.id_type,
+        record.identity_hash,
+        record.student_number,
+    )
+    return waiting
+
+
+async def record_by_id(conn: DbConnection, record_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM records WHERE record_id = $1", record_id)
+
+
+async def candidates(
+    conn: DbConnection,
+    *,
+    institution_code: str,
+    code_record_id: uuid.UUID | None,
+    identity_hash: str | None,
+    student_number: str | None,
+) -> list[RecordKey]:
+    """Records a photo could belong to: the code's record, or same ID or student number."""
+    rows = await conn.fetch(
+        "SELECT record_id, institution_code, name_key, identity_hash, student_number, cohort"
+        " FROM records WHERE record_id = $1"
+        " OR (institution_code = $2 AND (identity_hash = $3 OR student_number = $4))",
+        code_record_id,
+        institution_code,
+        identity_hash,
+        student_number,
+    )
+    return [
+        RecordKey(
+            record_id=str(r["record_id"]),
+            institution_code=r["institution_code"],
+            name_key=r["name_key"],
+            identity_hash=r["identity_hash"],
+            student_number=r["student_number"],
+            cohort=r["cohort"],
+        )
+        for r in rows
+    ]
+
+
+async def set_owner(
+    conn: DbConnection,
+    *,
+    record_id: str,
+    account_id: str,
+    institution_code: str,
+    branch: str,
+    cohort: str,
+    matched_at: datetime,
+) -> None:
+    await conn.execute(
+        "INSERT INTO record_owners (record_id, account_id, institution_code, branch, cohort,"
+        " matched_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (record_id) DO UPDATE SET"
+        " account_id = EXCLUDED.account_id, institution_code = EXCLUDED.institution_code,"
+        " branch = EXCLUDED.branch, cohort = EXCLUDED.cohort, matched_at = EXCLUDED.matched_at"
+        " WHERE record_owners.matched_at <= EXCLUDED.matched_at",
+        uuid.UUID(record_id),
+        uuid.UUID(account_id),
+        institution_code,
+        branch,
+        cohort,
+        matched_at,
+    )
+
+
+async def drop_owner(
+    conn: DbConnection, *, account_id: str, record_ids: Sequence[str], before: datetime
+) -> None:
+    """Forget the listed matches of the account (only those older than the unmatching)."""
+    if not record_ids:
+        return
+    await conn.execute(
+        "DELETE FROM record_owners WHERE account_id = $1 AND record_id = ANY($2::uuid[])"
+        " AND matched_at <= $3",
+        uuid.UUID(account_id),
+        [uuid.UUID(r) for r in record_ids],
+        before,
+    )

@@ -1,0 +1,1 @@
+"""records' adapters: import files on disk."""

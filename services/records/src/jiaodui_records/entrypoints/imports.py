@@ -1,0 +1,105 @@
+"""Registry imports: the body streams to disk, then runs in the background (202)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from jiaodui_runtime.deps import Db
+from jiaodui_runtime.errors import Problem
+
+from jiaodui_records.adapters.import_files import FORMATS, read_head, remove
+from jiaodui_records.domain.rows import missing_columns
+from jiaodui_records.entrypoints.deps import Importer, RecordsDep
+from jiaodui_records.store import imports as store
+
+router = APIRouter(prefix="/v1/imports", tags=["imports"])
+_FLUSH_BYTES = 1024 * 1024
+
+
+async def _receive(request: Request, path: Path, limit: int) -> int:
+    size = 0
+    buffer = bytearray()
+    with path.open("wb") as out:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise Problem(413, "import_too_large", f"An import is at most {limit} bytes.")
+            buffer += chunk
+            if len(buffer) >= _FLUSH_BYTES:
+                await asyncio.to_thread(out.write, bytes(buffer))
+                buffer.clear()
+        await asyncio.to_thread(out.write, bytes(buffer))
+    return size
+
+
+@router.post("", status_code=202)
+async def submit_import(
+    request: Request, principal: Importer, records: RecordsDep, db: Db
+) -> dict[str, str]:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    fmt = FORMATS.get(media)
+    if fmt is None:
+        raise Problem(415, "unsupported_media_type", "Send text/csv or application/x-ndjson.")
+    scope = None if principal.role == "admin" else principal.institution_code
+    if principal.role != "admin" and not scope:
+        raise Problem(403, "forbidden_scope", "Your account has no institution.")
+    import_id = uuid.uuid4()
+    folder = Path(records.settings.imports_path)
+    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+    path = folder / f"{import_id}.{fmt}"
+    try:
+        size = await _receive(request, path, records.settings.max_import_bytes)
+        head = await asyncio.to_thread(read_head, path, fmt)
+        if size == 0 or head.empty:
+            raise Problem(422, "empty_import", "The import has no rows.")
+        if head.columns is not None and (missing := missing_columns(head.columns)):
+            raise Problem(422, "missing_columns", "Required columns are missing.", missing=missing)
+        if scope is not None and head.first_institution not in (None, scope):
+            raise Problem(
+                403, "institution_out_of_scope", "You may import only your institution's rows."
+            )
+    except BaseException:
+        await asyncio.to_thread(remove, path)
+        raise
+    async with db.acquire() as conn:
+        await store.create(
+            conn, import_id, submitted_by=uuid.UUID(principal.account_id),
+            institution_code=scope, fmt=fmt, path=str(path), size=size,
+        )  # fmt: skip
+    records.start_import(import_id)
+    return {"import_id": str(import_id)}
+
+
+@router.get("/{import_id}")
+async def get_import(
+    import_id: uuid.UUID, principal: Importer, records: RecordsDep, db: Db
+) -> dict[str, Any]:
+    async with db.acquire() as conn:
+        job = await store.get(conn, import_id)
+        if job is None:
+            raise Problem(404, "import_not_found", "No such import.")
+        mine = str(job["submitted_by"]) == principal.account_id
+        if (
+            principal.role != "admin"
+            and not mine
+            and job["institution_code"] != (principal.institution_code)
+        ):
+            raise Problem(403, "forbidden_scope", "This import is not your institution's.")
+        errors = await store.errors(conn, import_id, records.settings.import_error_limit)
+    return {
+        "import_id": str(import_id),
+        "status": job["status"],
+        "total": job["total"],
+        "accepted": job["accepted"],
+        "rejected": job["rejected"],
+        "created": job["created"],
+        "changed": job["changed"],
+        "unchanged": job["accepted"] - job["created"] - job["changed"],
+        "errors": [dict(e) for e in errors],
+        "received_at": job["received_at"].isoformat(),
+        "finished_at": job["finished_at"].isoformat() if job["finished_at"] else None,
+    }

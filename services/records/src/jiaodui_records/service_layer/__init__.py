@@ -1,0 +1,1 @@
+"""records' use cases: imports, matching, corrections."""

@@ -1,0 +1,1 @@
+"""records' SQL (asyncpg): the roster, the account replica and matches, imports."""

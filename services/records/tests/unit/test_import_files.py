@@ -1,0 +1,42 @@
+"""Import files read lazily, with the file's own line numbers."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+from jiaodui_records.adapters.import_files import read_head, read_rows
+from jiaodui_records.jobs import _orphans
+
+
+def test_csv_rows_keep_their_line_numbers_and_skip_what_is_done(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("\ufeffInstitution_Code,name\nA,x\n\nB\nC,z\n", encoding="utf-8")
+    rows = list(read_rows(path, "csv"))
+    assert [(r.line, r.fields) for r in rows] == [
+        (2, {"institution_code": "A", "name": "x"}),
+        (4, None),
+        (5, {"institution_code": "C", "name": "z"}),
+    ]
+    assert [r.line for r in read_rows(path, "csv", after_line=4)] == [5]
+    head = read_head(path, "csv")
+    assert head.columns == ["institution_code", "name"] and head.first_institution == "A"
+
+
+def test_ndjson_rows(tmp_path: Path) -> None:
+    path = tmp_path / "a.ndjson"
+    path.write_bytes(b'{"institution_code": "A", "duration_years": 4, "x": null}\n[1]\n{bad\n')
+    rows = list(read_rows(path, "ndjson"))
+    assert rows[0].fields == {"institution_code": "A", "duration_years": "4", "x": ""}
+    assert [r.line for r in rows if r.fields is None] == [2, 3]
+
+
+def test_only_old_bodies_of_no_import_are_orphans(tmp_path: Path) -> None:
+    old, kept, young = (tmp_path / f"{uuid.uuid4()}.csv" for _ in range(3))
+    for path in (old, kept, young):
+        path.write_text("x")
+    for path in (old, kept):
+        os.utime(path, (1, 1))
+    (tmp_path / "notes.txt").write_text("not an import")
+    assert _orphans(tmp_path, {uuid.UUID(kept.stem)}) == [old]
