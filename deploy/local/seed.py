@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
+import io
 import json
 import os
+import zipfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ import httpx
 from jiaodui_runtime.testing.accounts import resident_id
 from jiaodui_runtime.testing.poll import eventually
 from jiaodui_runtime.testing.sinks import link_token, mails_to
+from PIL import Image, ImageDraw
 
 DEV_ADMIN_EMAIL = "admin@jiaodui.local"
 DEV_ADMIN_PASSWORD = "dev-only-admin-password"  # noqa: S105 - the dev default of identity
@@ -37,6 +41,103 @@ STUDENTS = [
     ("demo.student1@demo.edu.cn", "张晓明", "male", date(2003, 4, 12), COLLEGES[0]),
     ("demo.student2@demo.edu.cn", "李华", "female", date(2002, 11, 3), COLLEGES[1]),
 ]
+
+
+COHORT = "2026"
+ROSTER_COLUMNS = [
+    "institution_code",
+    "institution_name",
+    "student_number",
+    "exam_number",
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_type",
+    "id_number",
+    "branch",
+    "department",
+    "major",
+    "class_name",
+    "level",
+    "duration_years",
+    "education_type",
+    "study_form",
+    "enrollment_date",
+    "status",
+    "cohort",
+]
+
+
+def demo_id(born: date, gender: str) -> str:
+    return resident_id(born, gender, region="110108", seq=7)
+
+
+def roster_csv() -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ROSTER_COLUMNS)
+    for i, (_, name, gender, born, college) in enumerate(STUDENTS):
+        writer.writerow(
+            [
+                INSTITUTION["code"],
+                INSTITUTION["name"],
+                f"2022{i + 1:04d}",
+                f"22110108{i + 1:06d}",
+                name,
+                gender,
+                "汉族",
+                born.isoformat(),
+                "resident_id",
+                demo_id(born, gender),
+                college,
+                f"{college}本部",
+                "计算机科学与技术",
+                f"{college}2022级1班",
+                "bachelor",
+                "4",
+                "regular",
+                "full_time",
+                "2022-09-01",
+                "enrolled",
+                COHORT,
+            ]
+        )
+    return out.getvalue().encode()
+
+
+def portrait(text: str, color: tuple[int, int, int]) -> bytes:
+    image = Image.new("RGB", (480, 640), color)
+    ImageDraw.Draw(image).text((20, 20), text, fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def photo_batch() -> tuple[bytes, bytes]:
+    """Photos for the first student only: the second shows the "no photo" problem."""
+    _, name, gender, born, _ = STUDENTS[0]
+    manifest = io.StringIO()
+    writer = csv.writer(manifest)
+    writer.writerow(
+        ["file", "kind", "institution_code", "name", "id_type", "id_number", "student_number"]
+    )
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for kind, color in (("graduation", (40, 90, 160)), ("admission", (160, 90, 40))):
+            zipped.writestr(f"{kind}.jpg", portrait(f"demo {kind}", color))
+            writer.writerow(
+                [
+                    f"{kind}.jpg",
+                    kind,
+                    INSTITUTION["code"],
+                    name,
+                    "resident_id",
+                    demo_id(born, gender),
+                    "20220001",
+                ]
+            )
+    return manifest.getvalue().encode(), archive.getvalue()
 
 
 @dataclass
@@ -80,8 +181,44 @@ class Seeder:
             )
         return created
 
+    async def registry(self) -> None:
+        """The registrar's roster, the photographer's batch, and the open windows."""
+        registrar = await self.token("registrar@demo.edu.cn", DEMO_PASSWORD)
+        photographer = await self.token("photographer@demo.edu.cn", DEMO_PASSWORD)
+        assert registrar and photographer
+        as_registrar = {"Authorization": f"Bearer {registrar}"}
+        now = datetime.now(UTC)
+        window = {
+            "confirm_until": (now + timedelta(days=10)).isoformat(),
+            "recheck_from": (now + timedelta(days=17)).isoformat(),
+            "recheck_until": (now + timedelta(days=18)).isoformat(),
+        }
+        for service in ("photos", "corrections"):
+            answer = await self.api.put(
+                f"/api/{service}/v1/windows/{INSTITUTION['code']}/{COHORT}",
+                json=window,
+                headers=as_registrar,
+            )
+            assert answer.status_code in (200, 201, 204), answer.text
+        answer = await self.api.post(
+            "/api/records/v1/imports",
+            content=roster_csv(),
+            headers={**as_registrar, "Content-Type": "text/csv"},
+        )
+        assert answer.status_code == 202, answer.text
+        manifest, archive = photo_batch()
+        answer = await self.api.post(
+            "/api/photos/v1/batches",
+            files={
+                "manifest": ("manifest.csv", manifest, "text/csv"),
+                "archive": ("photos.zip", archive, "application/zip"),
+            },
+            headers={"Authorization": f"Bearer {photographer}"},
+        )
+        assert answer.status_code == 202, answer.text
+
     async def student(self, email: str, name: str, gender: str, born: date) -> dict[str, Any]:
-        number = resident_id(born, gender, region="110108", seq=7)
+        number = demo_id(born, gender)
         entry = {
             "email": email,
             "password": DEMO_PASSWORD,
@@ -136,6 +273,7 @@ async def seed(gateway: str, stack_dir: Path) -> dict[str, Any]:
             os.environ.get("JIAODUI_IDENTITY_ADMIN_PASSWORD", DEV_ADMIN_PASSWORD),
         )
         staff = await seeder.staff()
+        await seeder.registry()
         students = [await seeder.student(e, n, g, b) for e, n, g, b, _ in STUDENTS]
         return {
             "gateway": gateway,
