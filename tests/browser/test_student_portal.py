@@ -3,52 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import uuid
-from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-import pytest_asyncio
 from jiaodui_runtime.testing import StackEndpoints, eventually
 from jiaodui_runtime.testing.accounts import resident_id
 from jiaodui_runtime.testing.sinks import mails_to, text_of
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
-CHROMIUM = shutil.which("chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest_asyncio.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
-    async with async_playwright() as p:
-        launched = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        await launched.close()
-
-
-async def shot(page: Page, stack: StackEndpoints, name: str) -> None:
-    assert stack.stack_dir is not None
-    folder = stack.stack_dir / "screenshots"
-    folder.mkdir(exist_ok=True)
-    await page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 async def test_register_activate_real_name_and_log_in(
-    browser: Browser, stack: StackEndpoints
+    browser: Browser, stack: StackEndpoints, shot: Any
 ) -> None:
     assert stack.gateway_url and stack.stack_dir
     mail_dir: Path = stack.stack_dir
@@ -63,7 +33,7 @@ async def test_register_activate_real_name_and_log_in(
     await form.get_by_label("密码", exact=True).fill("Web-pass-123")
     await form.get_by_label("确认密码").fill("Web-pass-123")
     await form.get_by_label("我已阅读并同意用户协议").check()
-    await shot(page, stack, "01-register")
+    await shot(page, "01-register")
     await form.get_by_role("button", name="注册").click()
     await page.get_by_text("激活邮件已发送").first.wait_for()
 
@@ -74,7 +44,7 @@ async def test_register_activate_real_name_and_log_in(
     assert link.startswith("http://localhost:8080/activate.html?token=")
     await page.goto(link.replace("http://localhost:8080", stack.gateway_url))
     await page.get_by_text("账号已激活").wait_for()
-    await shot(page, stack, "02-activated")
+    await shot(page, "02-activated")
 
     await page.get_by_role("link", name="实名注册").first.click()
     born = date(2004, 6, 1)
@@ -85,7 +55,7 @@ async def test_register_activate_real_name_and_log_in(
     await page.get_by_label("省份").fill("北京市")
     await page.get_by_label("城市").fill("北京市")
     await page.get_by_label("我单独同意处理").check()
-    await shot(page, stack, "03-realname")
+    await shot(page, "03-realname")
     await page.get_by_role("button", name="提交").click()
     await page.get_by_text("实名注册完成").wait_for()
 
@@ -94,12 +64,12 @@ async def test_register_activate_real_name_and_log_in(
     await page.get_by_label("密码", exact=True).fill("Web-pass-123")
     await page.get_by_role("button", name="登录").last.click()
     await page.wait_for_url("**/record.html")
-    await shot(page, stack, "04-record")
+    await shot(page, "04-record")
     assert errors == []
 
 
 async def test_english_switch_and_keyboard_reachable_form(
-    browser: Browser, stack: StackEndpoints
+    browser: Browser, stack: StackEndpoints, shot: Any
 ) -> None:
     assert stack.gateway_url
     page = await browser.new_page()
@@ -109,4 +79,4 @@ async def test_english_switch_and_keyboard_reachable_form(
     await page.keyboard.press("Tab")
     focused = await page.evaluate("document.activeElement.tagName")
     assert focused in {"A", "BUTTON", "INPUT"}
-    await shot(page, stack, "05-login-en")
+    await shot(page, "05-login-en")
