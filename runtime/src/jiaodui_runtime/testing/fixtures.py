@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -36,7 +37,14 @@ async def fresh_database(stack: StackEndpoints) -> AsyncIterator[str]:
     yield stack.dsn_for(name)
     admin = await asyncpg.connect(stack.postgres_admin_dsn)
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # FORCE ends our own leftover sessions; it is refused (we are not superuser) while an
+        # autovacuum worker is connected, which then leaves within moments
+        for _ in range(50):
+            try:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                break
+            except (asyncpg.InsufficientPrivilegeError, asyncpg.ObjectInUseError):
+                await asyncio.sleep(0.1)
     finally:
         await admin.close()
 

@@ -102,9 +102,19 @@ async def service(stack: StackEndpoints, tmp_path_factory: Any) -> AsyncIterator
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://records") as client:
             yield Service(client, keys, settings.database_url, stack, prefix)
-    admin = await asyncpg.connect(stack.postgres_admin_dsn)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.close()
+
+    async def dropped() -> bool:
+        # not WITH (FORCE): that may not end an autovacuum worker; a plain DROP does
+        admin = await asyncpg.connect(stack.postgres_admin_dsn)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        except asyncpg.ObjectInUseError:
+            return False
+        finally:
+            await admin.close()
+        return True
+
+    await eventually(dropped, what=f"dropping {name}")
 
 
 COLUMNS = (
