@@ -53,6 +53,7 @@ lint: install ## ruff, mypy (strict) and the contracts drift check
 bench: install ## the DESIGN §7 benchmarks beside their baselines → bench-results/ (slow)
 	bash deploy/local/run.sh --quiet
 	bash deploy/local/kafka.sh tools
+	bash -c 'source deploy/local/env.sh && apt_install wrk'
 	.venv/bin/python -m bench $(SCENARIOS)
 
 dlq-replay: install ## move a DLQ back to its topic: make dlq-replay TOPIC=identity.events

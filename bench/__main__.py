@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from bench import events, imports, journeys, matching
+from bench import confirm, events, imports, journeys, matching
 from bench.procs import peak_rss
 from bench.report import Report, Row
 
@@ -16,6 +16,7 @@ SCENARIOS: dict[str, Callable[[], Awaitable[list[Row]]]] = {
     "journeys": journeys.journeys,
     "import": imports.bulk_import,
     "matching": matching.matching,
+    "confirm": confirm.confirmations,
 }
 
 

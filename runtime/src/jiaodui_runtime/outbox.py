@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+
 from jiaodui_contracts import (
     HEADER_CONTENT_TYPE,
     HEADER_CORRELATION_ID,
@@ -65,7 +68,10 @@ async def add_many_to_outbox(
     if not conn.is_in_transaction():
         raise RuntimeError("add_many_to_outbox needs the caller's transaction")
     headers = _headers()
-    events = [new_event(p, source=source) for p in payloads]
+    events = [
+        new_event(p, source=source, id=event_id)
+        for p, event_id in zip(payloads, _event_ids(len(payloads)), strict=True)
+    ]
     await conn.copy_records_to_table(
         "outbox",
         columns=["event_id", "topic", "key", "event_type", "payload", "headers"],
@@ -77,3 +83,10 @@ async def add_many_to_outbox(
     if events:
         await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
     return events
+
+
+def _event_ids(n: int) -> list[str]:
+    """n random (version 4) UUIDs from one read of the system's randomness: uuid4() reads it
+    once per id, a system call that showed up at 5 % of an import's profile."""
+    raw = os.urandom(16 * n)
+    return [str(uuid.UUID(bytes=raw[i : i + 16], version=4)) for i in range(0, 16 * n, 16)]

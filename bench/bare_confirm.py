@@ -2,7 +2,7 @@
 SQL as the photos service's confirm (same read, same answer-and-outbox statement), with no
 authentication, middleware or dependency injection.
 
-    python services/photos/bench/bare_confirm.py <photos dsn> [port]
+    python bench/bare_confirm.py <photos dsn> [port]
 """
 
 from __future__ import annotations
