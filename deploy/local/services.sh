@@ -2,18 +2,23 @@
 # The five services, each its own process (python -m jiaodui_<name>) on its own port.
 #
 #   bash deploy/local/services.sh start|stop|restart|status [name...]
+#   bash deploy/local/services.sh start-extra|stop-extra [name...]
 #
 # start is idempotent: a service whose process runs and answers /healthz is left alone.
+# start-extra runs a second instance of each named service (same databases, Kafka consumer
+# groups and Redis) on its port + JIAODUI_EXTRA_PORT_OFFSET (100), with pid and log files
+# svc-<name>-<port>; the gateway keeps routing to the first instance only.
 _SERVICES_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$_SERVICES_HERE/env.sh"
 PYTHON=${JIAODUI_PYTHON:-$JIAODUI_ROOT/.venv/bin/python}
 
 service_port() { local var="${1^^}_PORT"; echo "${!var}"; }
+extra_port() { echo $(($(service_port "$1") + ${JIAODUI_EXTRA_PORT_OFFSET:-100})); }
 
-# the environment every service gets: where the stack is, and dev settings
+# the environment every service gets (on PORT, default its own): where the stack is, dev settings
 _service_env() {
   local name=$1 upper=${1^^}
-  echo "JIAODUI_${upper}_HTTP_PORT=$(service_port "$name")"
+  echo "JIAODUI_${upper}_HTTP_PORT=${2:-$(service_port "$name")}"
   echo "JIAODUI_DATABASE_URL=postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$name"
   echo "JIAODUI_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT"
   echo "JIAODUI_KAFKA_PARTITIONS=$KAFKA_PARTITIONS"
@@ -29,28 +34,42 @@ _service_env() {
   echo "JIAODUI_IDENTITY_LOGIN_FAILURES_PER_IP_PER_HOUR=${JIAODUI_IDENTITY_LOGIN_FAILURES_PER_IP_PER_HOUR:-100000}"
 }
 
-service_healthy() { http_ok "http://127.0.0.1:$(service_port "$1")/healthz"; }
-service_ready() { http_ok "http://127.0.0.1:$(service_port "$1")/readyz"; }
+# service_healthy|service_ready NAME [PORT]: the instance on PORT (default the service's own)
+service_healthy() { http_ok "http://127.0.0.1:${2:-$(service_port "$1")}/healthz"; }
+service_ready() { http_ok "http://127.0.0.1:${2:-$(service_port "$1")}/readyz"; }
 
+# _instance NAME [PORT]: the pid/log name of the first instance, or of the one on PORT
+_instance() { echo "svc-$1${2:+-$2}"; }
+
+# service_start NAME [PORT]: the first instance, or another one on PORT
 service_start() {
-  local name=$1
-  if pid_alive "svc-$name" && service_healthy "$name"; then return 0; fi
-  stop_pid "svc-$name" 5
+  local name=$1 port=${2:-} tag
+  tag=$(_instance "$name" "$port")
+  if pid_alive "$tag" && service_healthy "$name" "$port"; then return 0; fi
+  stop_pid "$tag" 5
   local -a env_vars
-  mapfile -t env_vars < <(_service_env "$name")
-  (cd "$JIAODUI_ROOT" && spawn_bg "svc-$name" env "${env_vars[@]}" "$PYTHON" -m "jiaodui_$name")
+  mapfile -t env_vars < <(_service_env "$name" "$port")
+  (cd "$JIAODUI_ROOT" && spawn_bg "$tag" env "${env_vars[@]}" "$PYTHON" -m "jiaodui_$name")
 }
 
+# services_start [--extra] [name...]: start, then wait until each answers /readyz
 services_start() {
-  local name failed=0 names=${*:-$SERVICES}
-  for name in $names; do service_start "$name" || failed=1; done
+  local extra=0 name port tag failed=0
+  [ "${1:-}" = --extra ] && { extra=1; shift; }
+  local names=${*:-$SERVICES}
   for name in $names; do
-    if wait_for "$name" 90 service_ready "$name"; then
-      log "$name ready on :$(service_port "$name")"
+    port=$( ((extra)) && extra_port "$name")
+    service_start "$name" $port || failed=1
+  done
+  for name in $names; do
+    port=$( ((extra)) && extra_port "$name")
+    tag=$(_instance "$name" "$port")
+    if wait_for "$name" 90 service_ready "$name" $port; then
+      log "$name ready on :${port:-$(service_port "$name")}"
     else
       failed=1
-      log "$name FAILED; last lines of $LOG_DIR/svc-$name.log:"
-      tail -n 15 "$LOG_DIR/svc-$name.log" 2>/dev/null | sed 's/^/    /' >&2
+      log "$name FAILED; last lines of $LOG_DIR/$tag.log:"
+      tail -n 15 "$LOG_DIR/$tag.log" 2>/dev/null | sed 's/^/    /' >&2
     fi
   done
   return $failed
@@ -59,6 +78,11 @@ services_start() {
 services_stop() {
   local name
   for name in ${*:-$SERVICES}; do stop_pid "svc-$name" 20; done
+}
+
+extras_stop() {
+  local name
+  for name in ${*:-$SERVICES}; do stop_pid "$(_instance "$name" "$(extra_port "$name")")" 20; done
 }
 
 services_status() {
@@ -80,6 +104,8 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
     stop) services_stop "$@" ;;
     restart) services_stop "$@" && services_start "$@" ;;
     status) services_status ;;
-    *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
+    start-extra) services_start --extra "$@" ;;
+    stop-extra) extras_stop "$@" ;;
+    *) echo "usage: $0 start|stop|restart|status [name...] | start-extra|stop-extra [name...]" >&2; exit 2 ;;
   esac
 fi
