@@ -5,6 +5,12 @@ For every message the handler runs in a database transaction that also records
 dropped. Offsets are committed only after the database commit. A message that
 keeps failing is retried with backoff, then sent with its error to
 ``<topic>.dlq`` so the partition moves on.
+
+A partition's batch is applied in one transaction with one inbox statement. A
+:class:`Batched` handler receives a run of consecutive events of its types at once,
+so that it can apply them set-based (a few statements per run instead of a few per
+event); other handlers get one event at a time. Either way the order within a
+partition (so per key) is kept.
 """
 
 from __future__ import annotations
@@ -12,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +44,32 @@ from jiaodui_runtime.relay import Publisher
 Handler = Callable[[DbConnection, CloudEvent, Contract], Awaitable[None]]
 """An event handler: applies the event's effects using the given transaction."""
 
+Delivered = tuple[CloudEvent, Contract]
+
+
+@dataclass(frozen=True)
+class Batched:
+    """A set-based handler: applies a run of consecutive events (offset order, duplicates
+    already dropped) in the given transaction. Register the same instance for every event
+    type it handles so that a run of mixed types stays one call."""
+
+    apply: Callable[[DbConnection, Sequence[Delivered]], Awaitable[None]]
+
+
+AnyHandler = Handler | Batched
+
+_CLAIM = """
+WITH claimed AS (
+    INSERT INTO inbox (consumer, event_id, topic, partition, "offset")
+    SELECT $1, e.event_id, e.topic, e.partition, e."offset"
+    FROM unnest($2::uuid[], $3::text[], $4::integer[], $5::bigint[])
+         AS e(event_id, topic, partition, "offset")
+    ON CONFLICT DO NOTHING
+    RETURNING event_id
+)
+SELECT event_id::text FROM claimed
+"""
+
 _log = get_logger(__name__)
 
 
@@ -49,7 +82,7 @@ class EventConsumer:
         name: str,
         bootstrap: str,
         pool: asyncpg.Pool,
-        handlers: Mapping[str, Handler],
+        handlers: Mapping[str, AnyHandler],
         topics: list[str],
         dead_letters: Publisher,
         max_retries: int = 5,
@@ -197,16 +230,7 @@ class EventConsumer:
         if work:
             try:
                 async with self._pool.acquire() as conn, conn.transaction():
-                    for record, event in work:
-                        handler = self._handlers.get(event.type)
-                        if handler is None:
-                            outcomes.append("ignored")
-                            continue
-                        correlation = dict(record.headers or ()).get(HEADER_CORRELATION_ID)
-                        bind_correlation_id(
-                            correlation.decode() if correlation else event.id, event_id=event.id
-                        )
-                        outcomes.append(await self._apply_in(conn, record, event, handler))
+                    outcomes = await self._apply_all(conn, work)
             except Exception as exc:
                 _log.info("batch_rolled_back", consumer=self.name, error=repr(exc))
                 outcomes = []
@@ -223,36 +247,71 @@ class EventConsumer:
                 )
 
     async def _apply(
-        self, record: ConsumerRecord[Any, Any], event: CloudEvent, handler: Handler
+        self, record: ConsumerRecord[Any, Any], event: CloudEvent, handler: AnyHandler
     ) -> str:
         async with self._pool.acquire() as conn, conn.transaction():
-            return await self._apply_in(conn, record, event, handler)
+            return (await self._apply_all(conn, [(record, event)]))[0]
 
-    async def _apply_in(
-        self,
-        conn: DbConnection,
-        record: ConsumerRecord[Any, Any],
-        event: CloudEvent,
-        handler: Handler,
-    ) -> str:
-        first_time = await conn.fetchval(
-            'INSERT INTO inbox (consumer, event_id, topic, partition, "offset")'
-            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true",
-            self.name,
-            event.id,
-            record.topic,
-            record.partition,
-            record.offset,
-        )
-        if not first_time:
-            await conn.execute(
-                "INSERT INTO inbox_duplicates (consumer, dropped) VALUES ($1, 1)"
-                " ON CONFLICT (consumer) DO UPDATE SET dropped = inbox_duplicates.dropped + 1",
-                self.name,
+    async def _apply_all(
+        self, conn: DbConnection, work: list[tuple[ConsumerRecord[Any, Any], CloudEvent]]
+    ) -> list[str]:
+        """Claim the events in the inbox (one statement), then apply the new ones in order;
+        the outcome of each: processed, duplicate or ignored (no handler)."""
+        wanted = [(r, e) for r, e in work if e.type in self._handlers]
+        claimed = await self._claim(conn, wanted)
+        outcomes: list[str] = []
+        run: list[Delivered] = []
+        run_handler: Batched | None = None
+        for record, event in work:
+            handler = self._handlers.get(event.type)
+            if handler is None:
+                outcomes.append("ignored")
+                continue
+            if event.id not in claimed:
+                outcomes.append("duplicate")
+                continue
+            claimed.discard(event.id)  # a second copy within the batch is a duplicate too
+            outcomes.append("processed")
+            if run_handler is not None and handler is not run_handler:
+                await run_handler.apply(conn, run)
+                run, run_handler = [], None
+            correlation = dict(record.headers or ()).get(HEADER_CORRELATION_ID)
+            bind_correlation_id(
+                correlation.decode() if correlation else event.id, event_id=event.id
             )
-            return "duplicate"
-        await handler(conn, event, parse_data(event))
-        return "processed"
+            if isinstance(handler, Batched):
+                run.append((event, parse_data(event)))
+                run_handler = handler
+            else:
+                await handler(conn, event, parse_data(event))
+        if run_handler is not None:
+            await run_handler.apply(conn, run)
+        duplicates = outcomes.count("duplicate")
+        if duplicates:
+            await conn.execute(
+                "INSERT INTO inbox_duplicates (consumer, dropped) VALUES ($1, $2)"
+                " ON CONFLICT (consumer) DO UPDATE"
+                " SET dropped = inbox_duplicates.dropped + EXCLUDED.dropped",
+                self.name,
+                duplicates,
+            )
+        return outcomes
+
+    async def _claim(
+        self, conn: DbConnection, work: list[tuple[ConsumerRecord[Any, Any], CloudEvent]]
+    ) -> set[str]:
+        """Record the events in the inbox; the ids that were not there before."""
+        if not work:
+            return set()
+        rows = await conn.fetch(
+            _CLAIM,
+            self.name,
+            [e.id for _, e in work],
+            [r.topic for r, _ in work],
+            [r.partition for r, _ in work],
+            [r.offset for r, _ in work],
+        )
+        return {row["event_id"] for row in rows}
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], error: str) -> None:
         headers = [

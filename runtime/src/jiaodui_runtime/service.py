@@ -23,7 +23,7 @@ from jiaodui_contracts import EVENT_TYPES, topic_of
 from redis.asyncio import Redis
 
 from jiaodui_runtime.auth import JwksKeySource, KeySource, TokenVerifier
-from jiaodui_runtime.consumer import EventConsumer, Handler
+from jiaodui_runtime.consumer import AnyHandler, EventConsumer
 from jiaodui_runtime.db import create_pool
 from jiaodui_runtime.errors import install_problem_handlers
 from jiaodui_runtime.health import router as health_router
@@ -67,7 +67,7 @@ class ServiceDefinition:
     routers: Sequence[APIRouter]
     migrations: Sequence[Migration] = ()
     build_state: Callable[[ServiceRuntime], Awaitable[Any]] | None = None
-    handlers: Callable[[ServiceRuntime], Mapping[str, Handler]] | None = None
+    handlers: Callable[[ServiceRuntime], Mapping[str, AnyHandler]] | None = None
     key_source: Callable[[ServiceRuntime], KeySource] | None = None
     background: Sequence[Callable[[ServiceRuntime], Coroutine[Any, Any, None]]] = ()
     close_state: Callable[[ServiceRuntime], Awaitable[None]] | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,9 +16,9 @@ import asyncpg
 import pytest
 import pytest_asyncio
 from aiokafka import AIOKafkaConsumer
-from jiaodui_contracts import CloudEvent
+from jiaodui_contracts import CloudEvent, new_event, to_json_bytes
 from jiaodui_contracts.identity import AccountRegistered
-from jiaodui_runtime.consumer import EventConsumer, Handler
+from jiaodui_runtime.consumer import AnyHandler, Batched, EventConsumer
 from jiaodui_runtime.db import DbConnection, connect, create_pool
 from jiaodui_runtime.dlq import dlq_size, replay
 from jiaodui_runtime.kafka import all_topics, ensure_topics, new_producer
@@ -105,7 +105,7 @@ def consumer_for(
     stack: StackEndpoints,
     pool: asyncpg.Pool,
     prefix: str,
-    handler: Handler = record_effect,
+    handler: AnyHandler = record_effect,
     **kwargs: Any,
 ) -> EventConsumer:
     return EventConsumer(
@@ -335,3 +335,58 @@ async def test_consumer_crash_between_db_commit_and_offset_commit_applies_once(
     assert consumer.crashed
     counts = await db.fetch("SELECT account_id, count(*) AS n FROM effects GROUP BY account_id")
     assert len(counts) == 30 and all(r["n"] == 1 for r in counts)
+
+
+class RecordingBatched:
+    """A set-based handler: one INSERT per run; remembers the size of every run."""
+
+    def __init__(self) -> None:
+        self.runs: list[int] = []
+        self.handler = Batched(self.apply)
+
+    async def apply(self, conn: DbConnection, run: Sequence[tuple[CloudEvent, Any]]) -> None:
+        self.runs.append(len(run))
+        await conn.execute(
+            "INSERT INTO effects (account_id, registered_at)"
+            " SELECT * FROM unnest($1::text[], $2::timestamptz[])",
+            [data.account_id for _, data in run],
+            [data.registered_at for _, data in run],
+        )
+
+
+async def test_a_batched_handler_applies_runs_in_order_and_duplicates_once(
+    db: asyncpg.Pool, prefix: str, stack: StackEndpoints
+) -> None:
+    account_id = str(uuid.uuid4())
+    start = datetime.now(UTC)
+    events = [
+        new_event(
+            AccountRegistered(account_id=account_id, registered_at=start + timedelta(seconds=i)),
+            source="/jiaodui/test",
+        )
+        for i in range(40)
+    ]
+    producer = new_producer(stack.kafka_bootstrap, client_id="test-producer")
+    await producer.start()
+    try:
+        for event in [*events, *events[:15]]:  # the first 15 delivered twice
+            await producer.send_and_wait(
+                prefix + TOPIC, value=to_json_bytes(event), key=account_id.encode()
+            )
+    finally:
+        await producer.stop()
+    batched = RecordingBatched()
+    consumer = consumer_for(stack, db, prefix, handler=batched.handler, batch_size=20)
+    await consumer._dead_letters.start()
+
+    async def applied() -> bool:
+        dropped = await db.fetchval("SELECT coalesce(sum(dropped), 0) FROM inbox_duplicates")
+        return await db.fetchval("SELECT count(*) FROM effects") == 40 and dropped == 15
+
+    await run_until([consumer.run], applied, "40 effects, 15 duplicates dropped", [consumer.stop])
+    await consumer._dead_letters.stop()
+    times = [
+        r["registered_at"] for r in await db.fetch("SELECT registered_at FROM effects ORDER BY seq")
+    ]
+    assert times == [start + timedelta(seconds=i) for i in range(40)]
+    assert sum(batched.runs) == 40 and len(batched.runs) < 40  # runs, not one call per event
