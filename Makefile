@@ -56,6 +56,19 @@ bench: install ## the DESIGN §7 benchmarks beside their baselines → bench-res
 	bash -c 'source deploy/local/env.sh && apt_install wrk'
 	.venv/bin/python -m bench $(SCENARIOS)
 
+.PHONY: stack-cluster stop-cluster test-cluster
+stack-cluster: install ## start the 3-broker Kafka cluster (ports 19092-19094) beside the stack
+	bash deploy/local/kafka-cluster.sh up
+
+stop-cluster: ## stop the 3-broker Kafka cluster (its data stays in .stack/kafka-cluster)
+	bash deploy/local/kafka-cluster.sh down
+
+test-cluster: install ## start the cluster, kill -9 a partition leader under outbox/inbox load, stop it
+	bash deploy/local/run.sh --quiet
+	bash deploy/local/kafka-cluster.sh up
+	JIAODUI_KAFKA_CLUSTER=1 .venv/bin/python -m pytest -s tests/faults/test_cluster_leader_kill.py \
+	  $(PYTEST_ARGS); rc=$$?; bash deploy/local/kafka-cluster.sh down; exit $$rc
+
 dlq-replay: install ## move a DLQ back to its topic: make dlq-replay TOPIC=identity.events
 	.venv/bin/python -m jiaodui_runtime.dlq replay $(TOPIC)
 
