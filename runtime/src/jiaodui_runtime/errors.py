@@ -9,6 +9,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -125,6 +126,16 @@ def install_problem_handlers(app: FastAPI) -> None:
             request,
         )
 
+    async def on_unstorable_text(request: Request, exc: Exception) -> ProblemResponse:
+        # only client input carries text PostgreSQL cannot store (a NUL character): the
+        # statement failed as a whole, so nothing of it was written
+        return problem_response(
+            Problem(
+                422, "invalid_characters", "The request holds characters that are not allowed."
+            ),
+            request,
+        )
+
     async def on_unexpected(request: Request, exc: Exception) -> ProblemResponse:
         _log.exception("unhandled_error", path=request.url.path)
         return problem_response(Problem(500, "internal_error", "Something went wrong."), request)
@@ -132,4 +143,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
+    for unstorable in (asyncpg.CharacterNotInRepertoireError, asyncpg.UntranslatableCharacterError):
+        app.add_exception_handler(unstorable, on_unstorable_text)
     app.add_exception_handler(Exception, on_unexpected)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncpg
 import httpx
 from fastapi import FastAPI
 from jiaodui_runtime.errors import Problem, install_problem_handlers
@@ -26,6 +27,10 @@ def app() -> FastAPI:
     @app.get("/boom")
     async def boom() -> None:
         raise RuntimeError("secret internals 11010119900307123X")
+
+    @app.get("/nul")
+    async def nul() -> None:
+        raise asyncpg.CharacterNotInRepertoireError('invalid byte sequence for encoding "UTF8"')
 
     return app
 
@@ -81,3 +86,8 @@ async def test_request_id_is_echoed_when_given() -> None:
         "POST", "/things", json={"id_number": "x", "age": 1}, headers={"X-Request-ID": "abc"}
     )
     assert r.headers["x-request-id"] == "abc"
+
+
+async def test_text_the_database_cannot_store_is_a_422() -> None:
+    r = await call("GET", "/nul")
+    assert (r.status_code, r.json()["code"]) == (422, "invalid_characters")

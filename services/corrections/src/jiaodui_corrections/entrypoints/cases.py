@@ -19,6 +19,29 @@ from jiaodui_corrections.service_layer import cases
 SCAN_FIELD = "scan"
 
 
+# the form is read as a stream, so FastAPI cannot document it: say what it takes
+_CASE_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [SCAN_FIELD, "id_type", "id_number", "contact_phone"],
+                    "properties": {
+                        SCAN_FIELD: {"type": "string", "format": "binary"},
+                        "id_type": {"type": "string", "enum": sorted(ID_TYPES)},
+                        "id_number": {"type": "string", "maxLength": 32},
+                        "contact_phone": {"type": "string", "maxLength": 32},
+                        "reply_email": {"type": "string", "format": "email"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
 class CaseDecision(BaseModel):
     reason: str | None = Field(default=None, max_length=500)
 
@@ -44,7 +67,7 @@ def _required(fields: dict[str, str], name: str, max_length: int) -> str:
 def case_router(kind: CaseKind, path: str) -> APIRouter:
     router = APIRouter(prefix=path, tags=[f"identity-{kind.value}s"])
 
-    @router.post("", status_code=status.HTTP_201_CREATED)
+    @router.post("", status_code=status.HTTP_201_CREATED, openapi_extra=_CASE_FORM)
     async def open_case(
         request: Request, principal: CurrentStudent, pool: Db, corr: CorrectionsDep
     ) -> CaseOpened:

@@ -42,7 +42,7 @@ class Accepted(BaseModel):
     status: Literal["accepted"] = "accepted"
 
 
-def _email(raw: str) -> str:
+def valid_email(raw: str) -> str:
     email = normalise_email(raw)
     if not is_valid_email(email):
         raise Problem(422, "email_invalid", "The e-mail address is not valid.")
@@ -51,7 +51,7 @@ def _email(raw: str) -> str:
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED)
 async def register(body: AccountCreate, pool: Db, idn: IdentityDep) -> Accepted:
-    email = _email(body.email)
+    email = valid_email(body.email)
     if not body.accept_terms:
         raise Problem(422, "terms_not_accepted", "The terms of use must be accepted.")
     problem = check_password(body.password, body.password_confirm)
@@ -65,9 +65,8 @@ async def register(body: AccountCreate, pool: Db, idn: IdentityDep) -> Accepted:
 async def resend_activation_mail(
     body: ActivationMailRequest, pool: Db, idn: IdentityDep
 ) -> Accepted:
-    email = normalise_email(body.email)
-    if is_valid_email(email):
-        await account_cases.resend_activation(pool, idn, email=email)
+    # an impossible address is refused (it reveals nothing); a possible one is silent
+    await account_cases.resend_activation(pool, idn, email=valid_email(body.email))
     return Accepted()
 
 

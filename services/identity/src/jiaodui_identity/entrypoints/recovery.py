@@ -9,7 +9,8 @@ from jiaodui_runtime.deps import Db, Runtime
 from jiaodui_runtime.errors import Problem
 from pydantic import BaseModel, Field
 
-from jiaodui_identity.domain.accounts import check_password, is_valid_email, normalise_email
+from jiaodui_identity.domain.accounts import check_password
+from jiaodui_identity.entrypoints.accounts import valid_email
 from jiaodui_identity.entrypoints.deps import IdentityDep
 from jiaodui_identity.service_layer import recovery
 
@@ -46,9 +47,7 @@ async def recover_username(body: UsernameRecovery, pool: Db, idn: IdentityDep) -
 
 @router.post("/password", status_code=status.HTTP_202_ACCEPTED)
 async def recover_password(body: PasswordRecovery, pool: Db, idn: IdentityDep) -> Accepted:
-    email = normalise_email(body.email)
-    if is_valid_email(email):
-        await recovery.request_password_reset(pool, idn, email=email)
+    await recovery.request_password_reset(pool, idn, email=valid_email(body.email))
     return Accepted()
 
 

@@ -18,6 +18,16 @@ from jiaodui_records.store import imports as store
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
 _FLUSH_BYTES = 1024 * 1024
+# the body is read as a stream, so FastAPI cannot document it: say what it takes
+_IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/x-ndjson": {"schema": {"type": "string"}},
+        },
+    }
+}
 
 
 async def _receive(request: Request, path: Path, limit: int) -> int:
@@ -36,7 +46,7 @@ async def _receive(request: Request, path: Path, limit: int) -> int:
     return size
 
 
-@router.post("", status_code=202)
+@router.post("", status_code=202, openapi_extra=_IMPORT_BODY)
 async def submit_import(
     request: Request, principal: Importer, records: RecordsDep, db: Db
 ) -> dict[str, str]:
