@@ -93,7 +93,11 @@ async def create_staff(
 
 
 async def register_and_activate(
-    gateway: httpx.AsyncClient, stack: StackEndpoints, *, email: str | None = None
+    gateway: httpx.AsyncClient,
+    stack: StackEndpoints,
+    *,
+    email: str | None = None,
+    password: str = PASSWORD,
 ) -> Account:
     """An account whose e-mail is verified (real name still missing)."""
     assert stack.stack_dir is not None, "needs the local stack's mail sink"
@@ -103,8 +107,8 @@ async def register_and_activate(
         "/api/identity/v1/accounts",
         json={
             "email": email,
-            "password": PASSWORD,
-            "password_confirm": PASSWORD,
+            "password": password,
+            "password_confirm": password,
             "accept_terms": True,
         },
     )
@@ -116,7 +120,7 @@ async def register_and_activate(
     activated = await gateway.post("/api/identity/v1/accounts/activate", json={"token": token})
     assert activated.status_code == 200, activated.text
     body = activated.json()
-    return Account(body["account_id"], email, PASSWORD, body["access_token"])
+    return Account(body["account_id"], email, password, body["access_token"])
 
 
 async def create_student(
