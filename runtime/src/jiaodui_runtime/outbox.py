@@ -67,6 +67,8 @@ async def add_many_to_outbox(
     """Bulk variant for imports: one COPY instead of one INSERT per event."""
     if not conn.is_in_transaction():
         raise RuntimeError("add_many_to_outbox needs the caller's transaction")
+    if not payloads:
+        return []
     headers = _headers()
     events = [
         new_event(p, source=source, id=event_id)
@@ -80,8 +82,7 @@ async def add_many_to_outbox(
             for e, p in zip(events, payloads, strict=True)
         ],
     )
-    if events:
-        await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
     return events
 
 

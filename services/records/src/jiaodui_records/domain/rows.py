@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +30,8 @@ REQUIRED_TEXT: Final = ("institution_code", "institution_name", "student_number"
                         "major", "cohort")  # fmt: skip
 ENUMERATED: Final = ("gender", "level", "education_type", "study_form", "status")
 MAX_TEXT: Final = 200
+# text PostgreSQL cannot store: one such row must be refused, not fail the whole import
+_UNSTORABLE: Final = re.compile("[\x00\ud800-\udfff]")
 STORED: Final = (
     "institution_code", "institution_name", "student_number", "exam_number", "name",
     "name_key", "gender", "ethnicity", "birth_date", "id_type", "identity_hash",
@@ -103,6 +106,9 @@ def validate_row(
             text[field] = None
         elif len(value) > MAX_TEXT:
             fail(field, "too_long")
+            text[field] = None
+        elif _UNSTORABLE.search(value):
+            fail(field, "invalid_characters")
             text[field] = None
         else:
             text[field] = value

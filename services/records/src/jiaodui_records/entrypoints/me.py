@@ -25,7 +25,8 @@ router = APIRouter(prefix="/v1/me", tags=["me"])
 @router.get("/match")
 async def my_match(student: CurrentStudent, db: Db) -> dict[str, Any]:
     async with db.acquire() as conn:
-        state = await matching.state(conn, uuid.UUID(student.account_id))
+        account_id = uuid.UUID(student.account_id)
+        state = (await matching.states(conn, [account_id])).get(account_id)
     if state is None:
         return {"status": MatchStatus.PENDING.value, "hint": hint(MatchStatus.PENDING, None)}
     answer: dict[str, Any] = {"status": state.status.value}

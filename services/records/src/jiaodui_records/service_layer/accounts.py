@@ -1,8 +1,9 @@
-"""identity's account events, applied to the replica; each one re-runs matching."""
+"""identity's account events, applied to the replica; each run of them re-runs matching."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from jiaodui_contracts.identity import (
     AccountActivated,
@@ -13,7 +14,7 @@ from jiaodui_contracts.identity import (
 from jiaodui_runtime.db import DbConnection
 
 from jiaodui_records.domain.names import name_key
-from jiaodui_records.service_layer.matching import rematch
+from jiaodui_records.service_layer.matching import rematch_many
 from jiaodui_records.store import matching as store
 
 AccountEvent = (
@@ -21,20 +22,18 @@ AccountEvent = (
 )
 
 
-async def on_account_event(conn: DbConnection, event: AccountEvent) -> None:
+def replica_row(event: AccountEvent) -> store.AccountRow:
+    """What the replica holds of an account after this event."""
     account_id = uuid.UUID(event.account_id)
-    await store.lock_as_account_writer(conn)
     if isinstance(event, AccountIdentityReleased):
-        await store.upsert_account(
-            conn, account_id, id_type=None, identity_hash=None, name_key=None, active=False
-        )
-    else:
-        await store.upsert_account(
-            conn,
-            account_id,
-            id_type=event.id_type,
-            identity_hash=event.identity_hash,
-            name_key=name_key(event.name),
-            active=True,
-        )
-    await rematch(conn, account_id)
+        return (account_id, None, None, None, False)
+    return (account_id, event.id_type, event.identity_hash, name_key(event.name), True)
+
+
+async def on_account_events(conn: DbConnection, events: Sequence[AccountEvent]) -> None:
+    """Apply a run of account events (offset order) and re-match the accounts once each:
+    each event carries the account's whole matching state, so the latest one wins."""
+    latest = {row[0]: row for row in map(replica_row, events)}
+    await store.lock_as_account_writer(conn)
+    await store.upsert_accounts(conn, list(latest.values()))
+    await rematch_many(conn, latest)

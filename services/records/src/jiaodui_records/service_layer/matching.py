@@ -6,11 +6,12 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from jiaodui_contracts import Contract
 from jiaodui_contracts.records import IdentityMatched, IdentityUnmatched
 from jiaodui_runtime.db import DbConnection
-from jiaodui_runtime.outbox import add_to_outbox
+from jiaodui_runtime.outbox import add_many_to_outbox
 
-from jiaodui_records.domain.matching import MatchStatus, plan_match
+from jiaodui_records.domain.matching import MatchPlan, MatchState, MatchStatus, plan_match
 from jiaodui_records.store import matching as store
 from jiaodui_records.store import records
 
@@ -19,55 +20,73 @@ SOURCE = "/jiaodui/records"
 
 async def rematch(conn: DbConnection, account_id: uuid.UUID) -> None:
     """Bring one account's matches in line with the replica; run inside a transaction."""
-    account = await store.account(conn, account_id)
-    name_key = None
-    found = []
-    if account is not None and account["active"] and account["identity_hash"]:
-        name_key = account["name_key"]
-        found = await store.candidates(conn, account["identity_hash"])
-    plan = plan_match(
-        name_key=name_key,
-        candidates=found,
-        current=await store.current_matches(conn, account_id),
-        previous=await store.state(conn, account_id),
-    )
-    await store.set_matches(conn, account_id, added=plan.added, removed=plan.removed)
-    await store.set_state(conn, account_id, plan.state)
-    now = datetime.now(UTC)
-    for record_id in plan.added:
-        record = await records.get(conn, uuid.UUID(record_id))
-        assert record is not None
-        await add_to_outbox(
-            conn,
-            IdentityMatched(
-                account_id=str(account_id),
-                record_id=record_id,
-                institution_code=record["institution_code"],
-                branch=record["branch"],
-                cohort=record["cohort"],
-                student_number=record["student_number"],
-                matched_at=now,
-            ),
-            source=SOURCE,
+    await rematch_many(conn, [account_id])
+
+
+async def rematch_many(conn: DbConnection, account_ids: Iterable[uuid.UUID]) -> None:
+    """Bring these accounts' matches in line with the replica, set-based: a fixed number of
+    statements whatever the number of accounts (an import batch or a consumer batch)."""
+    ids = sorted(set(account_ids))
+    if not ids:
+        return
+    accounts = await store.accounts_for_update(conn, ids)
+    active = {a: row for a, row in accounts.items() if row["active"] and row["identity_hash"]}
+    found = await store.candidates(conn, (row["identity_hash"] for row in active.values()))
+    current = await store.current_matches(conn, ids)
+    previous = await store.states(conn, ids)
+    added: list[tuple[uuid.UUID, str]] = []
+    removed: list[tuple[uuid.UUID, str]] = []
+    states: list[tuple[uuid.UUID, MatchState]] = []
+    unmatched: list[tuple[uuid.UUID, MatchPlan]] = []
+    for account_id in ids:
+        row = active.get(account_id)
+        plan = plan_match(
+            name_key=row["name_key"] if row is not None else None,
+            candidates=found.get(row["identity_hash"], []) if row is not None else [],
+            current=current.get(account_id, set()),
+            previous=previous.get(account_id),
         )
-    if plan.announce_unmatched and plan.state.status == MatchStatus.UNMATCHED:
+        added += [(account_id, r) for r in plan.added]
+        removed += [(account_id, r) for r in plan.removed]
+        states.append((account_id, plan.state))
+        if plan.announce_unmatched and plan.state.status == MatchStatus.UNMATCHED:
+            unmatched.append((account_id, plan))
+    await store.set_matches(conn, added=added, removed=removed)
+    await store.set_states(conn, states)
+    await add_many_to_outbox(conn, await _announcements(conn, added, unmatched), source=SOURCE)
+
+
+async def _announcements(
+    conn: DbConnection,
+    added: list[tuple[uuid.UUID, str]],
+    unmatched: list[tuple[uuid.UUID, MatchPlan]],
+) -> list[Contract]:
+    now = datetime.now(UTC)
+    matched = await records.get_many(conn, [uuid.UUID(r) for _, r in added])
+    events: list[Contract] = [
+        IdentityMatched(
+            account_id=str(account_id),
+            record_id=record_id,
+            institution_code=matched[record_id]["institution_code"],
+            branch=matched[record_id]["branch"],
+            cohort=matched[record_id]["cohort"],
+            student_number=matched[record_id]["student_number"],
+            matched_at=now,
+        )
+        for account_id, record_id in added
+    ]
+    for account_id, plan in unmatched:
         assert plan.state.reason is not None
-        await add_to_outbox(
-            conn,
+        events.append(
             IdentityUnmatched(
                 account_id=str(account_id),
                 reason=plan.state.reason.value,
                 record_id=plan.state.record_id,
                 previously_matched_record_ids=plan.removed,
                 unmatched_at=now,
-            ),
-            source=SOURCE,
+            )
         )
-
-
-async def rematch_many(conn: DbConnection, account_ids: Iterable[uuid.UUID]) -> None:
-    for account_id in account_ids:
-        await rematch(conn, account_id)
+    return events
 
 
 async def rematch_records(

@@ -10,85 +10,114 @@ from jiaodui_runtime.db import DbConnection
 
 from jiaodui_records.domain.matching import Candidate, MatchState, MatchStatus, UnmatchedReason
 
+AccountRow = tuple[uuid.UUID, str | None, str | None, str | None, bool]
+"""account_id, id_type, identity_hash, name_key, active"""
 
-async def upsert_account(
-    conn: DbConnection,
-    account_id: uuid.UUID,
-    *,
-    id_type: str | None,
-    identity_hash: str | None,
-    name_key: str | None,
-    active: bool,
-) -> None:
+
+async def upsert_accounts(conn: DbConnection, rows: list[AccountRow]) -> None:
+    """The replica takes these values (one row per account: the caller keeps the latest)."""
+    if not rows:
+        return
     await conn.execute(
         "INSERT INTO accounts (account_id, id_type, identity_hash, name_key, active)"
-        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id) DO UPDATE SET"
+        " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[])"
+        " ON CONFLICT (account_id) DO UPDATE SET"
         " id_type = EXCLUDED.id_type, identity_hash = EXCLUDED.identity_hash,"
         " name_key = EXCLUDED.name_key, active = EXCLUDED.active, updated_at = now()",
-        account_id,
-        id_type,
-        identity_hash,
-        name_key,
-        active,
+        *([list(column) for column in zip(*rows, strict=True)]),
     )
 
 
-async def account(conn: DbConnection, account_id: uuid.UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow(
-        "SELECT * FROM accounts WHERE account_id = $1 FOR UPDATE", account_id
-    )
-
-
-async def candidates(conn: DbConnection, identity_hash: str) -> list[Candidate]:
+async def accounts_for_update(
+    conn: DbConnection, account_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, asyncpg.Record]:
+    """Lock the accounts' rows (in id order, so two writers never deadlock)."""
     rows = await conn.fetch(
-        "SELECT record_id, name_key FROM records WHERE identity_hash = $1", identity_hash
+        "SELECT * FROM accounts WHERE account_id = ANY($1::uuid[]) ORDER BY account_id FOR UPDATE",
+        account_ids,
     )
-    return [Candidate(str(r["record_id"]), r["name_key"]) for r in rows]
+    return {r["account_id"]: r for r in rows}
 
 
-async def current_matches(conn: DbConnection, account_id: uuid.UUID) -> set[str]:
-    rows = await conn.fetch("SELECT record_id FROM matches WHERE account_id = $1", account_id)
-    return {str(r["record_id"]) for r in rows}
+async def candidates(conn: DbConnection, hashes: Iterable[str]) -> dict[str, list[Candidate]]:
+    """The records with each identity hash."""
+    rows = await conn.fetch(
+        "SELECT identity_hash, record_id, name_key FROM records"
+        " WHERE identity_hash = ANY($1::text[])",
+        list(set(hashes)),
+    )
+    found: dict[str, list[Candidate]] = {}
+    for r in rows:
+        found.setdefault(r["identity_hash"], []).append(
+            Candidate(str(r["record_id"]), r["name_key"])
+        )
+    return found
+
+
+async def current_matches(
+    conn: DbConnection, account_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, set[str]]:
+    rows = await conn.fetch(
+        "SELECT account_id, record_id FROM matches WHERE account_id = ANY($1::uuid[])",
+        account_ids,
+    )
+    current: dict[uuid.UUID, set[str]] = {}
+    for r in rows:
+        current.setdefault(r["account_id"], set()).add(str(r["record_id"]))
+    return current
 
 
 async def set_matches(
-    conn: DbConnection, account_id: uuid.UUID, *, added: list[str], removed: list[str]
+    conn: DbConnection,
+    *,
+    added: list[tuple[uuid.UUID, str]],
+    removed: list[tuple[uuid.UUID, str]],
 ) -> None:
+    """Add and remove (account, record) pairs."""
     if added:
-        await conn.executemany(
-            "INSERT INTO matches (account_id, record_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            [(account_id, uuid.UUID(r)) for r in added],
+        await conn.execute(
+            "INSERT INTO matches (account_id, record_id)"
+            " SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING",
+            [a for a, _ in added],
+            [uuid.UUID(r) for _, r in added],
         )
     if removed:
         await conn.execute(
-            "DELETE FROM matches WHERE account_id = $1 AND record_id = ANY($2::uuid[])",
-            account_id,
-            [uuid.UUID(r) for r in removed],
+            "DELETE FROM matches m USING unnest($1::uuid[], $2::uuid[]) AS d(account_id, record_id)"
+            " WHERE m.account_id = d.account_id AND m.record_id = d.record_id",
+            [a for a, _ in removed],
+            [uuid.UUID(r) for _, r in removed],
         )
 
 
-async def state(conn: DbConnection, account_id: uuid.UUID) -> MatchState | None:
-    row = await conn.fetchrow(
-        "SELECT status, reason, record_id FROM match_states WHERE account_id = $1", account_id
+async def states(conn: DbConnection, account_ids: list[uuid.UUID]) -> dict[uuid.UUID, MatchState]:
+    rows = await conn.fetch(
+        "SELECT account_id, status, reason, record_id FROM match_states"
+        " WHERE account_id = ANY($1::uuid[])",
+        account_ids,
     )
-    if row is None:
-        return None
-    return MatchState(
-        MatchStatus(row["status"]),
-        UnmatchedReason(row["reason"]) if row["reason"] else None,
-        str(row["record_id"]) if row["record_id"] else None,
-    )
+    return {
+        r["account_id"]: MatchState(
+            MatchStatus(r["status"]),
+            UnmatchedReason(r["reason"]) if r["reason"] else None,
+            str(r["record_id"]) if r["record_id"] else None,
+        )
+        for r in rows
+    }
 
 
-async def set_state(conn: DbConnection, account_id: uuid.UUID, new: MatchState) -> None:
+async def set_states(conn: DbConnection, new: list[tuple[uuid.UUID, MatchState]]) -> None:
+    if not new:
+        return
     await conn.execute(
-        "INSERT INTO match_states (account_id, status, reason, record_id) VALUES ($1, $2, $3, $4)"
+        "INSERT INTO match_states (account_id, status, reason, record_id)"
+        " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[])"
         " ON CONFLICT (account_id) DO UPDATE SET status = EXCLUDED.status,"
         " reason = EXCLUDED.reason, record_id = EXCLUDED.record_id, updated_at = now()",
-        account_id,
-        new.status.value,
-        new.reason.value if new.reason else None,
-        uuid.UUID(new.record_id) if new.record_id else None,
+        [a for a, _ in new],
+        [state.status.value for _, state in new],
+        [state.reason.value if state.reason else None for _, state in new],
+        [uuid.UUID(state.record_id) if state.record_id else None for _, state in new],
     )
 
 

@@ -44,6 +44,11 @@ async def get(conn: DbConnection, record_id: uuid.UUID) -> asyncpg.Record | None
     return await conn.fetchrow("SELECT * FROM records WHERE record_id = $1", record_id)
 
 
+async def get_many(conn: DbConnection, record_ids: list[uuid.UUID]) -> dict[str, asyncpg.Record]:
+    rows = await conn.fetch("SELECT * FROM records WHERE record_id = ANY($1::uuid[])", record_ids)
+    return {str(r["record_id"]): r for r in rows}
+
+
 async def get_for_update(conn: DbConnection, record_id: uuid.UUID) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM records WHERE record_id = $1 FOR UPDATE", record_id)
 
