@@ -21,6 +21,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 from jiaodui_runtime.testing import StackEndpoints, eventually
+from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parents[2]
 GATEWAY_ACCOUNTS = "/api/identity/v1/accounts"
@@ -59,6 +60,17 @@ async def register(client: httpx.AsyncClient, email: str, path: str = GATEWAY_AC
     except httpx.HTTPError:
         return False
     return answer.status_code == 202
+
+
+async def metric(client: httpx.AsyncClient, name: str, **labels: str) -> list[float]:
+    """The values of the samples of ``name`` in ``/metrics`` whose labels include ``labels``."""
+    text = (await client.get("/metrics")).text
+    return [
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name and labels.items() <= sample.labels.items()
+    ]
 
 
 @dataclass

@@ -15,9 +15,16 @@ import httpx
 import pytest
 import pytest_asyncio
 from jiaodui_runtime.testing import StackEndpoints, eventually
-from prometheus_client.parser import text_string_to_metric_families
 
-from .ledger import Burst, assert_clean, emails, register, registration_tally, services
+from .ledger import (
+    Burst,
+    assert_clean,
+    emails,
+    metric,
+    register,
+    registration_tally,
+    services,
+)
 from .photos_seed import events_per_record, seed_records, set_window, student_with_photos
 
 pytestmark = [pytest.mark.integration, pytest.mark.faults]
@@ -39,17 +46,6 @@ async def two_of_each(stack: StackEndpoints) -> AsyncIterator[None]:
 
 def instance(service: str, offset: int = 0) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=f"http://127.0.0.1:{PORTS[service] + offset}", timeout=30)
-
-
-async def metric(client: httpx.AsyncClient, name: str, **labels: str) -> list[float]:
-    """The values of the samples of ``name`` whose labels include ``labels``."""
-    text = (await client.get("/metrics")).text
-    return [
-        sample.value
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-        if sample.name == name and labels.items() <= sample.labels.items()
-    ]
 
 
 async def test_groups_rebalance_and_registrations_take_effect_once(
