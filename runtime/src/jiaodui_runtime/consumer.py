@@ -58,6 +58,16 @@ class Batched:
 
 AnyHandler = Handler | Batched
 
+DATABASE_AWAY: tuple[type[BaseException], ...] = (
+    ConnectionError,  # refused, reset (not every OSError: a missing file is the event's fault)
+    asyncpg.PostgresConnectionError,  # class 08
+    asyncpg.CannotConnectNowError,  # starting up / shutting down
+    asyncpg.AdminShutdownError,
+    asyncpg.ConnectionDoesNotExistError,  # the connection died mid-statement
+    asyncpg.TooManyConnectionsError,
+)
+"""Errors that say the database is unreachable, not that the event is bad."""
+
 _CLAIM = """
 WITH claimed AS (
     INSERT INTO inbox (consumer, event_id, topic, partition, "offset")
@@ -188,10 +198,21 @@ class EventConsumer:
         correlation = headers.get(HEADER_CORRELATION_ID)
         bind_correlation_id(correlation.decode() if correlation else event.id, event_id=event.id)
         delay = self._retry_backoff_s
-        for attempt in range(1, self._max_retries + 1):
+        attempt = 0
+        while True:
             try:
                 outcome = await self._apply(record, event, handler)
+            except DATABASE_AWAY as exc:
+                # Not the event's fault: wait for the database however long it takes (the
+                # partition waits too, keeping order); dead-lettering here would park good
+                # events that then need a manual replay.
+                _log.warning("event_waits_for_database", consumer=self.name, error=repr(exc))
+                if self._stopping:
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
             except Exception as exc:
+                attempt += 1
                 _log.warning(
                     "event_handler_failed",
                     consumer=self.name,
@@ -199,7 +220,7 @@ class EventConsumer:
                     attempt=attempt,
                     error=repr(exc),
                 )
-                if attempt == self._max_retries:
+                if attempt >= self._max_retries:
                     await self._dead_letter(record, repr(exc))
                     return
                 await asyncio.sleep(delay)

@@ -390,3 +390,34 @@ async def test_a_batched_handler_applies_runs_in_order_and_duplicates_once(
     ]
     assert times == [start + timedelta(seconds=i) for i in range(40)]
     assert sum(batched.runs) == 40 and len(batched.runs) < 40  # runs, not one call per event
+
+
+async def test_a_database_outage_longer_than_the_retries_parks_nothing_in_the_dlq(
+    db: asyncpg.Pool, fresh_database: str, prefix: str, stack: StackEndpoints
+) -> None:
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    await write_events(db, ids)
+    outage = {"left": 12}  # failures in a row, far beyond max_retries
+
+    async def database_away(conn: DbConnection, event: CloudEvent, data: BaseModel) -> None:
+        if outage["left"] > 0:
+            outage["left"] -= 1
+            raise asyncpg.CannotConnectNowError("the database system is starting up")
+        await record_effect(conn, event, data)
+
+    relay = OutboxRelay(
+        dsn=fresh_database,
+        topic_prefix=prefix,
+        poll_interval_s=0.2,
+        publisher_factory=lambda: new_producer(stack.kafka_bootstrap, client_id="test-relay"),
+    )
+    consumer = consumer_for(stack, db, prefix, database_away, max_retries=3, retry_backoff_s=0.01)
+    await consumer._dead_letters.start()
+
+    async def three() -> bool:
+        return await db.fetchval("SELECT count(*) FROM effects") == 3
+
+    await run_until([relay.run, consumer.run], three, "3 effects", [relay.stop, consumer.stop])
+    await consumer._dead_letters.stop()
+    assert outage["left"] == 0
+    assert await dlq_size(stack.kafka_bootstrap, prefix + TOPIC) == 0

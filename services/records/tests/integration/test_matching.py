@@ -94,3 +94,38 @@ async def test_one_person_with_two_records(school, service) -> None:
     found = await eventually(both, what="both records to match")
     assert {r["level"] for r in found} == {"bachelor", "master"}
     assert len(await service.events(IdentityMatched.TYPE, account_id)) == 2
+
+
+async def test_a_burst_of_account_events_converges_account_by_account(school, service) -> None:
+    """Many activations at once reach records as runs (set-based): each account still ends
+    in its own state, and one account renamed within the burst ends on its latest name."""
+    matching = [(str(uuid.uuid4()), resident_id(school.BORN, "male")) for _ in range(12)]
+    misnamed = [(str(uuid.uuid4()), resident_id(school.BORN, "male")) for _ in range(4)]
+    missing = [(str(uuid.uuid4()), resident_id(school.BORN, "male")) for _ in range(4)]
+    await school.import_csv(*(school.row(n) for _, n in matching + misnamed))
+    renamed_id, renamed_number = misnamed[0]
+    await service.publish(
+        *(school.activated(a, n) for a, n in matching),
+        *(school.activated(a, n, name="王五") for a, n in misnamed + missing),
+        AccountNameChanged(
+            account_id=renamed_id, name="张三", id_type="resident_id",
+            identity_hash=school.activated(renamed_id, renamed_number).identity_hash,
+            changed_at=datetime.now(UTC),
+        ),
+    )  # fmt: skip
+
+    async def settled() -> dict[str, dict] | None:
+        states = {a: await school.state(a) for a, _ in matching + misnamed + missing}
+        if any(s["status"] == "pending" for s in states.values()):
+            return None
+        return states if states[renamed_id]["status"] == "matched" else None  # the rename too
+
+    states = await eventually(settled, what="every account of the burst to settle")
+    for account_id, _ in [*matching, misnamed[0]]:
+        assert states[account_id]["status"] == "matched", account_id
+        assert len(await service.events(IdentityMatched.TYPE, account_id)) == 1
+    for account_id, _ in misnamed[1:]:
+        assert states[account_id] == states[account_id] | {"reason": "name_mismatch"}
+    for account_id, _ in missing:
+        assert states[account_id]["reason"] == "no_record"
+        assert len(await service.events(IdentityUnmatched.TYPE, account_id)) == 1
