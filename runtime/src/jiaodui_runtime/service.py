@@ -21,6 +21,10 @@ from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI
 from jiaodui_contracts import EVENT_TYPES, topic_of
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from jiaodui_runtime.auth import JwksKeySource, KeySource, TokenVerifier
 from jiaodui_runtime.consumer import AnyHandler, EventConsumer
@@ -99,7 +103,14 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
     pool = await create_pool(s.database_url, min_size=s.db_pool_min, max_size=s.db_pool_max)
     async with pool.acquire() as conn:
         await apply_migrations(conn, [*runtime_migrations(), *definition.migrations])
-    redis = Redis.from_url(s.redis_url)
+    redis = Redis.from_url(
+        s.redis_url,
+        # a restarted Redis leaves every pooled connection dead: check a connection idle for
+        # 5 s before using it, and retry a command on a fresh one for about 1.5 s
+        health_check_interval=5,
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=5),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+    )
     http = httpx.AsyncClient()
     client_id = f"{name}{s.kafka_client_id_suffix}"
     await ensure_topics(
