@@ -64,7 +64,9 @@ def normalised(form: RealName) -> RealName:
 
 def normalise_mobile(phone: str) -> str | None:
     """Mainland mobile numbers: 11 digits starting 1[3-9], an optional +86 removed."""
-    digits = "".join(ch for ch in unicodedata.normalize("NFKC", phone) if ch.isdigit())
+    # every script's decimal digits count, written back as ASCII (the SMS gateway's form)
+    text = unicodedata.normalize("NFKC", phone)
+    digits = "".join(str(unicodedata.decimal(ch)) for ch in text if ch.isdecimal())
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 KINDS = frozenset({"graduation", "admission"})
 ID_TYPES = frozenset({"resident_id", "passport", "hk_macao_permit", "taiwan_permit"})
 BY_IDENTITY = ("file", "kind", "institution_code", "name", "id_type", "id_number", "student_number")
 BY_CODE = ("file", "kind", "collection_code")
+# text PostgreSQL cannot store: replaced (so the report can name the file) and the row refused
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class ManifestError(ValueError):
@@ -48,9 +51,12 @@ def parse_manifest(text: str, *, max_rows: int) -> list[ManifestRow]:
     return _mark_duplicates(rows)
 
 
-def _row(cells: dict[str, str], by_code: bool) -> ManifestRow:
+def _row(raw: dict[str, str], by_code: bool) -> ManifestRow:
+    cells = {k: _UNSTORABLE.sub("\ufffd", v) for k, v in raw.items()}
     file, kind = cells.get("file", ""), cells.get("kind", "")
     problem = None if file else "file_missing"
+    if problem is None and cells != raw:
+        problem = "invalid_characters"
     if problem is None and kind not in KINDS:
         problem = "kind_invalid"
     code = cells.get("collection_code") or None
