@@ -113,8 +113,12 @@ async def register_and_activate(
         },
     )
     assert answer.status_code == 202, answer.text
+    # patient and unhurried: a busy shared stack delays mail, and every poll parses the sink
     mails = await eventually(
-        lambda: asyncio.to_thread(mails_to, mail_dir, email), what=f"activation mail to {email}"
+        lambda: asyncio.to_thread(mails_to, mail_dir, email),
+        timeout_s=120,
+        interval_s=0.25,
+        what=f"activation mail to {email}",
     )
     token = link_token(mails[-1])
     activated = await gateway.post("/api/identity/v1/accounts/activate", json={"token": token})

@@ -1,0 +1,274 @@
+"""Who may call what: every route of the five services, through the gateway, per caller.
+
+Derived from DESIGN §2–3 (roles, "owner", "staff in scope"), not from the code. Callers:
+the owning student, another student, each staff role in scope (institution A, college C1)
+and out of scope (institution B; college C2 of A), the global roles, and nobody at all.
+Where DESIGN is loose ("staff") the table takes the narrower reading the services chose
+and says so; where the code disagrees with DESIGN the cell is listed in ``deviations``
+(an xfail, strict: fixing the code makes the suite ask for the entry to go).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ANONYMOUS = "anonymous"
+    OWNER = "owner"  # the student whose record, photo, erratum or case it is
+    OTHER_STUDENT = "other_student"
+    REGISTRAR = "registrar"
+    REGISTRAR_OUT = "registrar_out"  # another institution
+    PHOTOGRAPHER = "photographer"
+    PHOTOGRAPHER_OUT = "photographer_out"
+    COLLEGE_STAFF = "college_staff"
+    COLLEGE_OTHER = "college_other"  # same institution, another college
+    COLLEGE_OUT = "college_out"  # another institution
+    SUPPORT = "support"
+    OPS = "ops"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Deny:
+    status: int
+    code: str
+
+
+ALLOW = None  # a cell that must pass authentication and authorisation (not 401/403)
+Outcome = Deny | None
+UNAUTHENTICATED = Deny(401, "unauthenticated")
+WRONG_ROLE = Deny(403, "forbidden_role")
+OUT_OF_SCOPE = Deny(403, "forbidden_scope")
+
+STUDENTS = (Role.OWNER, Role.OTHER_STUDENT)
+IN_SCOPE = (Role.REGISTRAR, Role.PHOTOGRAPHER, Role.COLLEGE_STAFF)
+OUT_OF_INSTITUTION = (Role.REGISTRAR_OUT, Role.PHOTOGRAPHER_OUT, Role.COLLEGE_OUT)
+GLOBAL = (Role.SUPPORT, Role.OPS, Role.ADMIN)
+STAFF = (*IN_SCOPE, Role.COLLEGE_OTHER, *OUT_OF_INSTITUTION, *GLOBAL)
+SIGNED_IN = (*STUDENTS, *STAFF)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    service: str
+    method: str
+    path: str  # as the service's OpenAPI document names it
+    cells: Mapping[Role, Outcome]
+    deviations: Mapping[Role, str] = field(default_factory=dict)  # code ≠ DESIGN, and how
+    spends_session: bool = False  # an allowed call ends the caller's session
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.service, self.method, self.path)
+
+    @property
+    def authenticated(self) -> bool:
+        return self.cells[Role.ANONYMOUS] is not ALLOW
+
+
+def cells(
+    allowed: Iterable[Role], denied: Mapping[Role, Deny] | None = None
+) -> dict[Role, Outcome]:
+    """``allowed`` pass; ``denied`` as given; anyone else signed in: wrong role; nobody: 401."""
+    table: dict[Role, Outcome] = dict.fromkeys(SIGNED_IN, WRONG_ROLE)
+    table[Role.ANONYMOUS] = UNAUTHENTICATED
+    table.update(dict.fromkeys(allowed, ALLOW))
+    table.update(denied or {})
+    return table
+
+
+def scoped(*roles: Role, deny: Deny = OUT_OF_SCOPE) -> dict[Role, Deny]:
+    return dict.fromkeys(roles, deny)
+
+
+PUBLIC = cells([Role.ANONYMOUS, *SIGNED_IN])
+SIGNED_IN_ONLY = cells(SIGNED_IN)
+STUDENT_ONLY = cells(STUDENTS)
+SUPPORT_ONLY = cells([Role.SUPPORT])
+# a student's own thing that another student must not learn exists
+OWNER_HIDDEN = cells([Role.OWNER], {Role.OTHER_STUDENT: Deny(404, "record_not_found")})
+# "staff in scope"; photographers work from collection codes, not from the roster
+ROSTER = cells(
+    [Role.REGISTRAR, Role.COLLEGE_STAFF, *GLOBAL],
+    scoped(Role.PHOTOGRAPHER, Role.COLLEGE_OTHER, *OUT_OF_INSTITUTION),
+)
+WINDOWS = cells([Role.REGISTRAR], scoped(Role.REGISTRAR_OUT))
+ADMIN_WINDOWS = {Role.ADMIN: "DESIGN: windows are the registrar's; the code lets admin set them"}
+# the errata queue: college offices and the registrar in scope, ops and admin read-only
+ERRATA_READERS = (Role.REGISTRAR, Role.COLLEGE_STAFF, Role.OPS, Role.ADMIN)
+ERRATA_OUT = scoped(Role.REGISTRAR_OUT, Role.COLLEGE_OTHER, Role.COLLEGE_OUT)
+REVIEW = cells([Role.REGISTRAR, Role.COLLEGE_STAFF], ERRATA_OUT)
+CASE = cells([Role.OWNER, Role.SUPPORT], {Role.OTHER_STUDENT: Deny(403, "forbidden_case")})
+
+
+def health(service: str) -> list[Rule]:
+    """DESIGN §3: every service answers these (the last two are not in its OpenAPI)."""
+    paths = ("/healthz", "/readyz", "/metrics", "/openapi.json")
+    return [Rule(service, "GET", path, PUBLIC) for path in paths]
+
+
+def identity_cases(kind: str) -> list[Rule]:
+    base = f"/v1/identity-{kind}"
+    return [
+        Rule("corrections", "POST", base, STUDENT_ONLY),
+        Rule("corrections", "GET", base, SUPPORT_ONLY),
+        Rule("corrections", "GET", base + "/{case_id}", CASE),
+        Rule("corrections", "GET", base + "/{case_id}/scan", CASE),
+        Rule("corrections", "POST", base + "/{case_id}/approve", SUPPORT_ONLY),
+        Rule("corrections", "POST", base + "/{case_id}/reject", SUPPORT_ONLY),
+    ]
+
+
+IDENTITY = [
+    *health("identity"),
+    Rule("identity", "GET", "/.well-known/jwks.json", PUBLIC),
+    *(
+        Rule("identity", "POST", path, PUBLIC)
+        for path in (
+            "/v1/accounts",
+            "/v1/accounts/activation-mail",
+            "/v1/accounts/activate",
+            "/v1/sessions",
+            "/v1/recovery/username",
+            "/v1/recovery/password",
+            "/v1/recovery/password/reset",
+        )
+    ),
+    Rule("identity", "DELETE", "/v1/sessions/current", SIGNED_IN_ONLY, spends_session=True),
+    Rule("identity", "GET", "/v1/me", SIGNED_IN_ONLY),
+    Rule("identity", "PATCH", "/v1/me", SIGNED_IN_ONLY),
+    # "(auth, status email_verified)": the account's state decides (409), not its role
+    Rule("identity", "PUT", "/v1/me/realname", SIGNED_IN_ONLY),
+    Rule("identity", "POST", "/v1/sms-codes", SIGNED_IN_ONLY),
+    Rule("identity", "POST", "/v1/staff", cells([Role.ADMIN])),
+]
+
+RECORDS = [
+    *health("records"),
+    Rule(
+        "records",
+        "POST",
+        "/v1/imports",
+        cells(
+            [Role.REGISTRAR, Role.ADMIN],
+            scoped(Role.REGISTRAR_OUT, deny=Deny(403, "institution_out_of_scope")),
+        ),
+    ),
+    Rule(
+        "records",
+        "GET",
+        "/v1/imports/{import_id}",
+        cells([Role.REGISTRAR, Role.ADMIN], scoped(Role.REGISTRAR_OUT)),
+    ),
+    Rule("records", "GET", "/v1/me/match", STUDENT_ONLY),
+    Rule("records", "GET", "/v1/me/records", STUDENT_ONLY),
+    Rule("records", "GET", "/v1/me/records/{record_id}/printable", OWNER_HIDDEN),
+    Rule("records", "GET", "/v1/me/records/{record_id}/collection-code", OWNER_HIDDEN),
+    Rule(
+        "records",
+        "GET",
+        "/v1/records/{record_id}",
+        cells(
+            [Role.OWNER, *IN_SCOPE, *GLOBAL],
+            {
+                Role.OTHER_STUDENT: Deny(404, "record_not_found"),
+                **scoped(Role.COLLEGE_OTHER, *OUT_OF_INSTITUTION),
+            },
+        ),
+    ),
+    Rule("records", "GET", "/v1/records", ROSTER),
+    Rule("records", "GET", "/v1/progress", ROSTER),  # not in DESIGN: the roster's counts
+]
+
+PHOTOS = [
+    *health("photos"),
+    # the token's institution is the batch's: an uploader cannot be out of scope
+    Rule("photos", "POST", "/v1/batches", cells([*IN_SCOPE[:2], *OUT_OF_INSTITUTION[:2]])),
+    # batch results: staff of the institution (any college); others do not learn it exists
+    Rule(
+        "photos",
+        "GET",
+        "/v1/batches/{batch_id}",
+        cells(
+            [*IN_SCOPE, Role.COLLEGE_OTHER, *GLOBAL],
+            scoped(*OUT_OF_INSTITUTION, deny=Deny(404, "batch_not_found")),
+        ),
+    ),
+    Rule("photos", "PUT", "/v1/windows/{institution_code}/{cohort}", WINDOWS, ADMIN_WINDOWS),
+    Rule("photos", "GET", "/v1/me/photos", STUDENT_ONLY),
+    Rule(
+        "photos",
+        "GET",
+        "/v1/photos/{photo_id}/image",
+        cells(
+            [Role.OWNER, *IN_SCOPE, *GLOBAL],
+            scoped(Role.OTHER_STUDENT, Role.COLLEGE_OTHER, *OUT_OF_INSTITUTION),
+        ),
+    ),
+    *(
+        Rule(
+            "photos",
+            "POST",
+            f"/v1/photos/{{photo_id}}/{answer}",
+            cells([Role.OWNER], {Role.OTHER_STUDENT: Deny(403, "not_owner")}),
+        )
+        for answer in ("confirm", "dispute")
+    ),
+    Rule(
+        "photos",
+        "GET",
+        "/v1/stats",
+        cells([*IN_SCOPE, *GLOBAL], scoped(Role.COLLEGE_OTHER, *OUT_OF_INSTITUTION)),
+    ),
+]
+
+NOTIFY = [
+    *health("notify"),
+    Rule("notify", "GET", "/v1/deliveries", cells([Role.OPS, Role.ADMIN])),
+    # "(student inbox)": everyone's own inbox; staff get mail too
+    Rule("notify", "GET", "/v1/me/messages", SIGNED_IN_ONLY),
+]
+
+CORRECTIONS = [
+    *health("corrections"),
+    Rule(
+        "corrections",
+        "POST",
+        "/v1/errata",
+        cells(
+            [Role.OWNER, Role.COLLEGE_STAFF],
+            {
+                Role.OTHER_STUDENT: Deny(403, "forbidden_record"),
+                **scoped(Role.COLLEGE_OTHER, Role.COLLEGE_OUT),
+            },
+        ),
+        {
+            Role.REGISTRAR: "DESIGN: students and college_staff file; the code lets registrars",
+            Role.REGISTRAR_OUT: "the code lets registrars file (so: forbidden_scope, not role)",
+        },
+    ),
+    Rule("corrections", "GET", "/v1/errata", cells(ERRATA_READERS, ERRATA_OUT)),
+    Rule("corrections", "GET", "/v1/me/errata", STUDENT_ONLY),
+    Rule(
+        "corrections",
+        "GET",
+        "/v1/errata/{erratum_id}",
+        cells(
+            [Role.OWNER, *ERRATA_READERS],
+            {Role.OTHER_STUDENT: Deny(403, "forbidden_record"), **ERRATA_OUT},
+        ),
+    ),
+    Rule("corrections", "POST", "/v1/errata/{erratum_id}/approve", REVIEW),
+    Rule("corrections", "POST", "/v1/errata/{erratum_id}/reject", REVIEW),
+    *identity_cases("corrections"),
+    *identity_cases("disputes"),
+    Rule("corrections", "GET", "/v1/me/identity-cases", STUDENT_ONLY),
+    # corrections' copy of the photos window, set with the same request
+    Rule("corrections", "PUT", "/v1/windows/{institution_code}/{cohort}", WINDOWS, ADMIN_WINDOWS),
+]
+
+TABLE: list[Rule] = [*IDENTITY, *RECORDS, *PHOTOS, *NOTIFY, *CORRECTIONS]
+NOT_IN_OPENAPI = {"/metrics", "/openapi.json"}
