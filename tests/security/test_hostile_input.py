@@ -7,63 +7,18 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import asyncpg
 import httpx
 import pytest
-import pytest_asyncio
 from jiaodui_runtime.testing import StackEndpoints
-from jiaodui_runtime.testing.accounts import (
-    admin_credentials,
-    create_staff,
-    log_in,
-    register_and_activate,
-)
 from jiaodui_runtime.testing.hostile import HostileBody, corpus
 from jiaodui_runtime.testing.openapi import SERVICES, Route, write_routes
 
+from tests.security.callers import Callers, fitting_role
+
 pytestmark = pytest.mark.integration
-STAFF_ROLES = ("registrar", "photographer", "college_staff", "support", "ops")
-COLLEGE = "信息学院"
 SLOW_S = 10.0  # an answer slower than this counts as a hang
-
-
-@dataclass(frozen=True)
-class Callers:
-    institution: str
-    headers: dict[str, dict[str, str]]  # role → Authorization header, student first
-
-
-@pytest_asyncio.fixture(scope="module")
-async def callers(stack: StackEndpoints) -> AsyncIterator[Callers]:
-    if stack.gateway_url is None:
-        pytest.skip("no gateway: the system is not running on this stack")
-    institution = f"H{uuid.uuid4().hex[:8]}"
-    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as gateway:
-        headers = {"student": (await register_and_activate(gateway, stack)).headers}
-        for role in STAFF_ROLES:
-            staff = await create_staff(
-                gateway,
-                stack,
-                role=role,
-                institution_code=None if role in ("support", "ops") else institution,
-                college=COLLEGE if role == "college_staff" else None,
-            )
-            headers[role] = staff.headers
-        admin = await log_in(gateway, *admin_credentials(stack))
-        headers["admin"] = {"Authorization": f"Bearer {admin}"}
-        yield Callers(institution, headers)
-
-
-async def fitting_role(gateway: httpx.AsyncClient, path: str, route: Route, who: Callers) -> str:
-    """The first role the route lets past its access check (student when none does)."""
-    for role, headers in who.headers.items():
-        answer = await gateway.request(route.method, path, json={}, headers=headers)
-        if answer.status_code not in (401, 403):
-            return role
-    return "student"
 
 
 def refusal_problem(answer: httpx.Response, elapsed_s: float) -> str | None:
@@ -138,12 +93,12 @@ async def test_every_write_route_refuses_the_corpus_and_writes_nothing(
     since_xid = await current_xid(stack)
     failures, sent = [], 0
     for route in routes:
-        path = route.gateway_path({"institution_code": callers.institution, "cohort": "2026"})
+        path = route.gateway_path(callers.path_values)
         # a route without a body has nothing to parse: only its access check is exercised
         roles = (
             [None]
             if route.media is None
-            else [None, await fitting_role(gateway, path, route, callers)]
+            else [None, await fitting_role(gateway, route.method, path, callers)]
         )
         for role in roles:
             who = callers.headers[role] if role else {}

@@ -29,7 +29,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from jiaodui_runtime.auth import JwksKeySource, KeySource, TokenVerifier
 from jiaodui_runtime.consumer import AnyHandler, EventConsumer
 from jiaodui_runtime.db import create_pool
-from jiaodui_runtime.errors import install_problem_handlers
+from jiaodui_runtime.errors import document_problems, install_problem_handlers
 from jiaodui_runtime.health import router as health_router
 from jiaodui_runtime.kafka import all_topics, ensure_topics, new_producer
 from jiaodui_runtime.logging import configure_logging, get_logger
@@ -226,6 +226,7 @@ def create_app(definition: ServiceDefinition) -> FastAPI:
     app.include_router(health_router)
     for router in definition.routers:
         app.include_router(router)
+    document_problems(app)
     return app
 
 

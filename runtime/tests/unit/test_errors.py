@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncpg
 import httpx
 from fastapi import FastAPI
-from jiaodui_runtime.errors import Problem, install_problem_handlers
+from jiaodui_runtime.errors import Problem, document_problems, install_problem_handlers
 from jiaodui_runtime.middleware import RequestContextMiddleware
 from pydantic import BaseModel
 
@@ -91,3 +91,13 @@ async def test_request_id_is_echoed_when_given() -> None:
 async def test_text_the_database_cannot_store_is_a_422() -> None:
     r = await call("GET", "/nul")
     assert (r.status_code, r.json()["code"]) == (422, "invalid_characters")
+
+
+def test_the_openapi_document_describes_errors_as_problems() -> None:
+    documented = app()
+    document_problems(documented)
+    operation = documented.openapi()["paths"]["/things"]["post"]
+    assert "422" not in operation["responses"]
+    schema = operation["responses"]["4XX"]["content"]["application/problem+json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/Problem"}
+    assert "HTTPValidationError" not in documented.openapi()["components"]["schemas"]

@@ -104,6 +104,7 @@ async def request_sms_code(
     body: SmsCodeRequest, principal: CurrentPrincipal, idn: IdentityDep
 ) -> Accepted:
     phone = _mobile(body.phone)
-    assert phone is not None
+    if phone is None:  # a code needs a number to go to: an empty one is not optional here
+        raise Problem(422, "phone_invalid", "The mobile number is not valid.")
     await realname.request_sms_code(idn, principal, phone=phone, purpose=body.purpose)
     return Accepted()

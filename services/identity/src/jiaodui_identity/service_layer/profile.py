@@ -75,7 +75,9 @@ async def update_profile(
         if "name" in changes and before["status"] != AccountStatus.ACTIVE:
             raise Problem(409, "realname_required", "Complete real-name registration first.")
         after = await store.update_profile(conn, before["id"], changes)
-        if "name" in changes and changes["name"] != before["name"]:
+        # staff accounts have a name but no identity: nothing to match, no event
+        renamed = "name" in changes and changes["name"] != before["name"]
+        if renamed and before["identity_hash"] is not None:
             await add_to_outbox(
                 conn,
                 AccountNameChanged(
