@@ -58,11 +58,13 @@ services_start() {
   [ "${1:-}" = --extra ] && { extra=1; shift; }
   local names=${*:-$SERVICES}
   for name in $names; do
-    port=$( ((extra)) && extra_port "$name")
+    port=""
+    if ((extra)); then port=$(extra_port "$name"); fi
     service_start "$name" $port || failed=1
   done
   for name in $names; do
-    port=$( ((extra)) && extra_port "$name")
+    port=""
+    if ((extra)); then port=$(extra_port "$name"); fi
     tag=$(_instance "$name" "$port")
     if wait_for "$name" 90 service_ready "$name" $port; then
       log "$name ready on :${port:-$(service_port "$name")}"
