@@ -37,7 +37,7 @@ from jiaodui_contracts import (
 
 from jiaodui_runtime import metrics
 from jiaodui_runtime.context import bind_correlation_id
-from jiaodui_runtime.db import DbConnection
+from jiaodui_runtime.db import DATABASE_AWAY, DbConnection
 from jiaodui_runtime.logging import get_logger
 from jiaodui_runtime.relay import Publisher
 
@@ -58,15 +58,6 @@ class Batched:
 
 AnyHandler = Handler | Batched
 
-DATABASE_AWAY: tuple[type[BaseException], ...] = (
-    ConnectionError,  # refused, reset (not every OSError: a missing file is the event's fault)
-    asyncpg.PostgresConnectionError,  # class 08
-    asyncpg.CannotConnectNowError,  # starting up / shutting down
-    asyncpg.AdminShutdownError,
-    asyncpg.ConnectionDoesNotExistError,  # the connection died mid-statement
-    asyncpg.TooManyConnectionsError,
-)
-"""Errors that say the database is unreachable, not that the event is bad."""
 
 _CLAIM = """
 WITH claimed AS (

@@ -12,6 +12,17 @@ DbConnection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionPr
 """A connection of the pool or a single one: what stores and handlers receive."""
 
 
+DATABASE_AWAY: tuple[type[Exception], ...] = (
+    ConnectionError,  # refused, reset (not every OSError: a missing file is no outage)
+    asyncpg.PostgresConnectionError,  # class 08, the connection died mid-statement too
+    asyncpg.CannotConnectNowError,  # starting up / shutting down
+    asyncpg.AdminShutdownError,
+    asyncpg.TooManyConnectionsError,
+)
+"""Errors that say the database is unreachable, not that the request or event is bad:
+consumers wait them out, HTTP answers 503 with Retry-After."""
+
+
 def _jsonb_encode(value: object) -> bytes:
     return b"\x01" + orjson.dumps(value)  # binary jsonb: a version byte, then the text
 

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from jiaodui_runtime.db import DATABASE_AWAY
 from jiaodui_runtime.logging import get_logger
 
 PROBLEM_JSON = "application/problem+json"
@@ -136,6 +137,18 @@ def install_problem_handlers(app: FastAPI) -> None:
             request,
         )
 
+    async def on_database_away(request: Request, exc: Exception) -> ProblemResponse:
+        _log.warning("database_unavailable", path=request.url.path, error=repr(exc))
+        return problem_response(
+            Problem(
+                503,
+                "database_unavailable",
+                "The service cannot reach its database just now; try again shortly.",
+                headers={"Retry-After": "2"},
+            ),
+            request,
+        )
+
     async def on_unexpected(request: Request, exc: Exception) -> ProblemResponse:
         _log.exception("unhandled_error", path=request.url.path)
         return problem_response(Problem(500, "internal_error", "Something went wrong."), request)
@@ -145,6 +158,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation)
     for unstorable in (asyncpg.CharacterNotInRepertoireError, asyncpg.UntranslatableCharacterError):
         app.add_exception_handler(unstorable, on_unstorable_text)
+    for away in DATABASE_AWAY:
+        app.add_exception_handler(away, on_database_away)
     app.add_exception_handler(Exception, on_unexpected)
 
 

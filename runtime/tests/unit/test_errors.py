@@ -32,6 +32,10 @@ def app() -> FastAPI:
     async def nul() -> None:
         raise asyncpg.CharacterNotInRepertoireError('invalid byte sequence for encoding "UTF8"')
 
+    @app.get("/db-away")
+    async def db_away() -> None:
+        raise asyncpg.CannotConnectNowError("the database system is starting up")
+
     return app
 
 
@@ -101,3 +105,10 @@ def test_the_openapi_document_describes_errors_as_problems() -> None:
     schema = operation["responses"]["4XX"]["content"]["application/problem+json"]["schema"]
     assert schema == {"$ref": "#/components/schemas/Problem"}
     assert "HTTPValidationError" not in documented.openapi()["components"]["schemas"]
+
+
+async def test_an_unreachable_database_is_a_503_with_retry_after() -> None:
+    answer = await call("GET", "/db-away")
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "2"
+    assert answer.json()["code"] == "database_unavailable"
