@@ -45,6 +45,6 @@ async def main(names: list[str]) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("scenarios", nargs="*", default=list(SCENARIOS), choices=[[], *SCENARIOS])
+    parser.add_argument("scenarios", nargs="*", default=[], choices=list(SCENARIOS), metavar="scenario")
     args = parser.parse_args()
     asyncio.run(main(args.scenarios or list(SCENARIOS)))
