@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from jiaodui_contracts.corrections import ErrataApproved
 from jiaodui_contracts.records import (
@@ -17,11 +18,16 @@ from jiaodui_photos.service_layer.linking import relink_for_record
 from jiaodui_photos.store import records
 
 
-async def record_changed(conn: DbConnection, record: RecordImported | RecordCorrected) -> None:
-    """Keep the replica; photos waiting for this record (or its corrected fields) link now."""
-    await records.lock_linking(conn, record.institution_code)  # before the next snapshot
-    if await records.upsert_record(conn, record):
-        await relink_for_record(conn, uuid.UUID(record.record_id))
+async def records_changed(
+    conn: DbConnection, changes: Sequence[RecordImported | RecordCorrected]
+) -> None:
+    """A run of record events (an import's worth) kept set-based: the latest state of each
+    record in one statement, then the photos waiting for any of them link."""
+    latest = {change.record_id: change for change in changes}
+    for institution_code in sorted({r.institution_code for r in latest.values()}):
+        await records.lock_linking(conn, institution_code)  # sorted: no lock-order deadlock
+    for record_id in await records.upsert_records(conn, list(latest.values())):
+        await relink_for_record(conn, record_id)
 
 
 async def identity_matched(conn: DbConnection, match: IdentityMatched) -> None:

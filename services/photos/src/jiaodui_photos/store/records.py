@@ -21,33 +21,42 @@ async def lock_linking(conn: DbConnection, institution_code: str) -> None:
     )
 
 
-async def upsert_record(conn: DbConnection, record: RecordFields) -> bool:
-    """Keep the record; True when unlinked photos may belong to it (one round trip: the
-    common case, a record no photo waits for, costs nothing more)."""
-    waiting: bool = await conn.fetchval(
-        "WITH kept AS ("
-        " INSERT INTO records (record_id, institution_code, branch, class_name, cohort, name,"
-        " name_key, id_type, identity_hash, student_number)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-        " ON CONFLICT (record_id) DO UPDATE SET institution_code = EXCLUDED.institution_code,"
-        " branch = EXCLUDED.branch, class_name = EXCLUDED.class_name, cohort = EXCLUDED.cohort,"
-        " name = EXCLUDED.name, name_key = EXCLUDED.name_key, id_type = EXCLUDED.id_type,"
-        " identity_hash = EXCLUDED.identity_hash, student_number = EXCLUDED.student_number,"
-        " updated_at = now() RETURNING 1"
-        ") SELECT EXISTS (SELECT 1 FROM photos WHERE record_id IS NULL AND (code_record_id = $1"
-        " OR (institution_code = $2 AND (identity_hash = $9 OR student_number = $10))))",
-        uuid.UUID(record.record_id),
-        record.institution_code,
-        record.branch,
-        record.class_name,
-        record.cohort,
-        record.name,
-        name_key(record.name),
-        record.id_type,
-        record.identity_hash,
-        record.student_number,
-    )
-    return waiting
+_UPSERT_MANY = """
+WITH incoming AS (
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                         $7::text[], $8::text[], $9::text[], $10::text[])
+        AS r(record_id, institution_code, branch, class_name, cohort, name, name_key, id_type,
+             identity_hash, student_number)
+), kept AS (
+    INSERT INTO records (record_id, institution_code, branch, class_name, cohort, name,
+                         name_key, id_type, identity_hash, student_number)
+    SELECT * FROM incoming
+    ON CONFLICT (record_id) DO UPDATE SET institution_code = EXCLUDED.institution_code,
+        branch = EXCLUDED.branch, class_name = EXCLUDED.class_name, cohort = EXCLUDED.cohort,
+        name = EXCLUDED.name, name_key = EXCLUDED.name_key, id_type = EXCLUDED.id_type,
+        identity_hash = EXCLUDED.identity_hash, student_number = EXCLUDED.student_number,
+        updated_at = now()
+    RETURNING 1
+)
+SELECT i.record_id FROM incoming i
+WHERE EXISTS (SELECT 1 FROM photos p WHERE p.record_id IS NULL AND (p.code_record_id = i.record_id
+    OR (p.institution_code = i.institution_code
+        AND (p.identity_hash = i.identity_hash OR p.student_number = i.student_number))))
+"""
+
+
+async def upsert_records(conn: DbConnection, records: Sequence[RecordFields]) -> list[uuid.UUID]:
+    """Keep many records at once (one per record_id: the caller keeps the latest); the ids of
+    those that unlinked photos may belong to."""
+    rows = [
+        (
+            uuid.UUID(r.record_id), r.institution_code, r.branch, r.class_name, r.cohort,
+            r.name, name_key(r.name), r.id_type, r.identity_hash, r.student_number,
+        )
+        for r in records
+    ]  # fmt: skip
+    found = await conn.fetch(_UPSERT_MANY, *(list(column) for column in zip(*rows, strict=True)))
+    return [r["record_id"] for r in found]
 
 
 async def record_by_id(conn: DbConnection, record_id: uuid.UUID) -> asyncpg.Record | None:
