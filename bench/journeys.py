@@ -117,7 +117,8 @@ async def journeys(count: int = 60, concurrency: int = 8) -> list[Row]:
             nonlocal ok
             while queue:
                 queue.pop()
-                ok += await journey(api, mails)
+                done = await journey(api, mails)  # not `ok += await …`: that reads ok
+                ok += done  # before the await and loses the other workers' increments
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
