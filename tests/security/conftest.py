@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import httpx
-import pytest
 import pytest_asyncio
 from jiaodui_runtime.testing import StackEndpoints
+from jiaodui_runtime.testing.fixtures import gateway_client
 
 from tests.security.callers import Callers, make_callers
 
@@ -15,7 +14,5 @@ from tests.security.callers import Callers, make_callers
 @pytest_asyncio.fixture(scope="session")
 async def callers(stack: StackEndpoints) -> AsyncIterator[Callers]:
     """One account per role (student, staff of one fresh institution, admin)."""
-    if stack.gateway_url is None:
-        pytest.skip("no gateway: the system is not running on this stack")
-    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as gateway:
+    async with gateway_client(stack) as gateway:
         yield await make_callers(gateway, stack)

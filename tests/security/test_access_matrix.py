@@ -15,6 +15,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from jiaodui_runtime.testing import StackEndpoints
+from jiaodui_runtime.testing.fixtures import gateway_client
 from jiaodui_runtime.testing.openapi import SERVICES, openapi_document, routes
 
 from tests.security.access_requests import request_for
@@ -27,9 +28,7 @@ ALL_METHODS = ("get", "post", "put", "patch", "delete")
 
 @pytest_asyncio.fixture(scope="module")
 async def world(stack: StackEndpoints) -> AsyncIterator[World]:
-    if stack.gateway_url is None:
-        pytest.skip("no gateway: the system is not running on this stack")
-    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
+    async with gateway_client(stack) as client:
         yield await build_world(client, stack)
 
 

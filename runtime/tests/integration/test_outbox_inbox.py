@@ -101,6 +101,18 @@ async def record_effect(conn: DbConnection, event: CloudEvent, data: BaseModel) 
     )
 
 
+def relay_for(
+    stack: StackEndpoints, dsn: str, prefix: str, *, poll_interval_s: float = 0.2, **kwargs: Any
+) -> OutboxRelay:
+    return OutboxRelay(
+        dsn=dsn,
+        topic_prefix=prefix,
+        poll_interval_s=poll_interval_s,
+        publisher_factory=lambda: new_producer(stack.kafka_bootstrap, client_id="test-relay"),
+        **kwargs,
+    )
+
+
 def consumer_for(
     stack: StackEndpoints,
     pool: asyncpg.Pool,
@@ -142,12 +154,7 @@ async def test_relay_killed_between_send_and_mark_loses_nothing_and_applies_once
     ids = [str(uuid.uuid4()) for _ in range(200)]
     await write_events(db, ids)
 
-    crashed_relay = OutboxRelay(
-        dsn=fresh_database,
-        topic_prefix=prefix,
-        batch_size=500,
-        publisher_factory=lambda: new_producer(stack.kafka_bootstrap, client_id="test-relay"),
-    )
+    crashed_relay = relay_for(stack, fresh_database, prefix, batch_size=500)
     conn = await connect(fresh_database)
     publisher = CrashingPublisher(new_producer(stack.kafka_bootstrap, client_id="crash"), 120)
     await publisher.start()
@@ -157,12 +164,7 @@ async def test_relay_killed_between_send_and_mark_loses_nothing_and_applies_once
     await conn.close()
     assert await db.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 200
 
-    relay = OutboxRelay(
-        dsn=fresh_database,
-        topic_prefix=prefix,
-        poll_interval_s=0.2,
-        publisher_factory=lambda: new_producer(stack.kafka_bootstrap, client_id="test-relay"),
-    )
+    relay = relay_for(stack, fresh_database, prefix)
     consumer = consumer_for(stack, db, prefix)
     await consumer._dead_letters.start()
 
@@ -189,13 +191,7 @@ async def test_events_of_one_key_take_effect_in_commit_order(
 ) -> None:
     account_id = str(uuid.uuid4())
     await write_events(db, [account_id] * 50)
-    relay = OutboxRelay(
-        dsn=fresh_database,
-        topic_prefix=prefix,
-        batch_size=7,
-        poll_interval_s=0.2,
-        publisher_factory=lambda: new_producer(stack.kafka_bootstrap, client_id="test-relay"),
-    )
+    relay = relay_for(stack, fresh_database, prefix, batch_size=7)
     consumer = consumer_for(stack, db, prefix, batch_size=5)
     await consumer._dead_letters.start()
 
@@ -223,12 +219,7 @@ async def test_a_poison_event_goes_to_the_dlq_with_its_error_and_the_rest_go_on(
             raise ValueError("cannot apply this one")
         await record_effect(conn, event, data)
 
-    relay = OutboxRelay(
-        dsn=fresh_database,
-        topic_prefix=prefix,
-        poll_interval_s=0.2,
-        publisher_factory=lambda: new_producer(stack.kafka_bootstrap, client_id="test-relay"),
-    )
+    relay = relay_for(stack, fresh_database, prefix)
     consumer = consumer_for(stack, db, prefix, picky, max_retries=3, retry_backoff_s=0.01)
     await consumer._dead_letters.start()
 
@@ -304,12 +295,7 @@ async def test_consumer_crash_between_db_commit_and_offset_commit_applies_once(
 ) -> None:
     ids = [str(uuid.uuid4()) for _ in range(30)]
     await write_events(db, ids)
-    relay = OutboxRelay(
-        dsn=fresh_database,
-        topic_prefix=prefix,
-        poll_interval_s=0.2,
-        publisher_factory=lambda: new_producer(stack.kafka_bootstrap, client_id="test-relay"),
-    )
+    relay = relay_for(stack, fresh_database, prefix)
     consumer = CrashBeforeOffsetCommit(
         name=f"{prefix}test-consumer",
         bootstrap=stack.kafka_bootstrap,
@@ -405,12 +391,7 @@ async def test_a_database_outage_longer_than_the_retries_parks_nothing_in_the_dl
             raise asyncpg.CannotConnectNowError("the database system is starting up")
         await record_effect(conn, event, data)
 
-    relay = OutboxRelay(
-        dsn=fresh_database,
-        topic_prefix=prefix,
-        poll_interval_s=0.2,
-        publisher_factory=lambda: new_producer(stack.kafka_bootstrap, client_id="test-relay"),
-    )
+    relay = relay_for(stack, fresh_database, prefix)
     consumer = consumer_for(stack, db, prefix, database_away, max_retries=3, retry_backoff_s=0.01)
     await consumer._dead_letters.start()
 

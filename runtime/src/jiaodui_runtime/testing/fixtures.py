@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -49,10 +50,18 @@ async def fresh_database(stack: StackEndpoints) -> AsyncIterator[str]:
         await admin.close()
 
 
-@pytest_asyncio.fixture
-async def gateway(stack: StackEndpoints) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the gateway of the running system."""
+@contextlib.asynccontextmanager
+async def gateway_client(stack: StackEndpoints) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the gateway of the running system (the test skips without one);
+    for fixtures of wider scope than :func:`gateway`."""
     if stack.gateway_url is None:
         pytest.skip("no gateway: the system is not running on this stack")
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
+        yield client
+
+
+@pytest_asyncio.fixture
+async def gateway(stack: StackEndpoints) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the gateway of the running system."""
+    async with gateway_client(stack) as client:
         yield client
