@@ -181,18 +181,14 @@ class EventConsumer:
         except Exception as exc:
             await self._dead_letter(record, f"unreadable envelope: {exc!r}")
             return
-        handler = self._handlers.get(event.type)
-        if handler is None:
+        if event.type not in self._handlers:
             metrics.EVENTS_CONSUMED.labels(self.name, record.topic, "ignored").inc()
             return
-        headers = dict(record.headers or ())
-        correlation = headers.get(HEADER_CORRELATION_ID)
-        bind_correlation_id(correlation.decode() if correlation else event.id, event_id=event.id)
         delay = self._retry_backoff_s
         attempt = 0
         while True:
             try:
-                outcome = await self._apply(record, event, handler)
+                outcome = await self._apply(record, event)
             except DATABASE_AWAY as exc:
                 # Not the event's fault: wait for the database however long it takes (the
                 # partition waits too, keeping order); dead-lettering here would park good
@@ -258,9 +254,7 @@ class EventConsumer:
                     max(now - event.time.timestamp(), 0.0)
                 )
 
-    async def _apply(
-        self, record: ConsumerRecord[Any, Any], event: CloudEvent, handler: AnyHandler
-    ) -> str:
+    async def _apply(self, record: ConsumerRecord[Any, Any], event: CloudEvent) -> str:
         async with self._pool.acquire() as conn, conn.transaction():
             return (await self._apply_all(conn, [(record, event)]))[0]
 

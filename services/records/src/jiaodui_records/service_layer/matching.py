@@ -18,11 +18,6 @@ from jiaodui_records.store import records
 SOURCE = "/jiaodui/records"
 
 
-async def rematch(conn: DbConnection, account_id: uuid.UUID) -> None:
-    """Bring one account's matches in line with the replica; run inside a transaction."""
-    await rematch_many(conn, [account_id])
-
-
 async def rematch_many(conn: DbConnection, account_ids: Iterable[uuid.UUID]) -> None:
     """Bring these accounts' matches in line with the replica, set-based: a fixed number of
     statements whatever the number of accounts (an import batch or a consumer batch)."""
