@@ -6,52 +6,19 @@ the re-check window."""
 
 from __future__ import annotations
 
-import io
 import uuid
-import zipfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 from jiaodui_runtime.testing import StackEndpoints, eventually
 from jiaodui_runtime.testing.accounts import create_staff, create_student, resident_id
-from PIL import Image
+
+from tests.e2e.journey_steps import RECORD_COLUMNS, photo_archive, put_windows
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 BORN = date(2003, 3, 9)
-RECORD_COLUMNS = (
-    "institution_code,institution_name,student_number,exam_number,name,gender,ethnicity,"
-    "birth_date,id_type,id_number,branch,department,major,class_name,level,duration_years,"
-    "education_type,study_form,enrollment_date,status,cohort"
-)
-
-
-def photo_archive() -> bytes:
-    image = io.BytesIO()
-    Image.new("RGB", (480, 640), (180, 190, 200)).save(image, format="JPEG")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("g.jpg", image.getvalue())
-    return out.getvalue()
-
-
-async def put_windows(
-    gateway: httpx.AsyncClient, registrar: dict[str, str], code: str, cohort: str, *, phase: str
-) -> None:
-    """The same window to photos (its owner) and to corrections (which mirrors it)."""
-    now = datetime.now(UTC)
-    if phase == "confirm":
-        window = (now + timedelta(days=7), now + timedelta(days=8), now + timedelta(days=9))
-    else:  # re-check
-        window = (now - timedelta(minutes=1), now - timedelta(seconds=30), now + timedelta(days=1))
-    body = dict(zip(("confirm_until", "recheck_from", "recheck_until"), window, strict=True))
-    json = {k: v.isoformat() for k, v in body.items()}
-    for service in ("photos", "corrections"):
-        answer = await gateway.put(
-            f"/api/{service}/v1/windows/{code}/{cohort}", json=json, headers=registrar
-        )
-        assert answer.status_code == 200, (service, answer.text)
 
 
 async def test_an_erratum_fixes_the_record_so_the_photo_links_and_is_confirmed(

@@ -23,7 +23,7 @@ from jiaodui_runtime.testing.accounts import (
 )
 from PIL import Image
 
-from tests.e2e.test_corrections_roundtrip import RECORD_COLUMNS, photo_archive, put_windows
+from tests.e2e.journey_steps import RECORD_COLUMNS, photo_archive, put_windows
 from tests.security.access_table import Role
 
 BORN = date(2003, 5, 17)

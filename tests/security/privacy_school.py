@@ -14,7 +14,7 @@ from jiaodui_runtime.privacy import mask_id_number
 from jiaodui_runtime.testing import StackEndpoints, eventually
 from jiaodui_runtime.testing.accounts import create_staff
 
-from tests.e2e.test_corrections_roundtrip import RECORD_COLUMNS, photo_archive, put_windows
+from tests.e2e.journey_steps import RECORD_COLUMNS, photo_archive, put_windows
 
 BORN, NAME, COHORT, COLLEGE = date(2001, 5, 17), "李雪", "2026", "信息学院"
 Headers = dict[str, str]
