@@ -5,7 +5,7 @@ UV_VERSION ?= 0.13.8
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PYTEST_ARGS ?=
 
-.PHONY: help install run stop restart status test test-unit test-faults lint contracts dlq-replay bench clean-stack
+.PHONY: help install run stop restart status test test-unit test-faults lint contracts dlq-replay bench clean-stack web gen-api
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -19,7 +19,21 @@ $(UV):
 
 install: .venv/.synced ## install the Python workspace (uv, locked)
 
-run: install ## install what is missing and start everything (idempotent)
+# The portal (web/): npm ci from the committed lockfile, then vite build, each only when stale.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npx vite build --logLevel warn
+
+web: web/dist/index.html ## build the portal (npm ci + vite build when stale)
+
+gen-api: install web/node_modules/.installed ## regenerate the portal's API types from the services' OpenAPI
+	cd web && npm run gen:api
+
+run: install web ## install what is missing and start everything (idempotent)
 	bash deploy/local/run.sh
 
 stop: ## stop the services and the stack
@@ -32,7 +46,7 @@ restart: install ## restart the five services (after a code change)
 status: ## what runs
 	@bash deploy/local/stack.sh status; bash deploy/local/services.sh status
 
-test: install lint ## lint, then the whole suite against the real stack (started if not running)
+test: install web lint ## lint, then the whole suite against the real stack (started if not running)
 	bash deploy/local/browser.sh
 	bash deploy/local/run.sh --quiet
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
@@ -44,11 +58,12 @@ test-faults: install ## the long fault-injection suite
 	bash deploy/local/run.sh --quiet
 	JIAODUI_FAULTS_LONG=1 .venv/bin/python -m pytest -m faults $(PYTEST_ARGS)
 
-lint: install ## ruff, mypy (strict) and the contracts drift check
+lint: install web/node_modules/.installed ## ruff, mypy (strict), contracts and API-types drift, vue-tsc, vitest
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy contracts/src runtime/src services/*/src deploy/local/sinks.py
 	.venv/bin/python -m jiaodui_contracts.generate --check
+	cd web && npm run --silent check:api && npm run --silent typecheck && npx vitest run --silent
 
 bench: install ## the DESIGN §7 benchmarks beside their baselines → bench-results/ (slow)
 	bash deploy/local/run.sh --quiet

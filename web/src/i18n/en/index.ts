@@ -1,0 +1,13 @@
+import type { Messages } from "../schema";
+import account from "./account";
+import admin from "./admin";
+import college from "./college";
+import common from "./common";
+import ops from "./ops";
+import photographer from "./photographer";
+import problems from "./problems";
+import registrar from "./registrar";
+import student from "./student";
+import support from "./support";
+
+export const en: Messages = { common, problems, account, student, college, registrar, photographer, support, ops, admin };

@@ -1,0 +1,5 @@
+import type { Messages } from "../schema";
+
+export default {
+  title: "student",
+} satisfies Messages["student"];

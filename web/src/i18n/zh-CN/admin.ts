@@ -1,0 +1,4 @@
+// Words of the admin pages.
+export default {
+  title: "admin",
+};

@@ -1,0 +1,4 @@
+// Words of the college pages.
+export default {
+  title: "college",
+};

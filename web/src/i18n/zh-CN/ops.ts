@@ -1,0 +1,4 @@
+// Words of the ops pages.
+export default {
+  title: "ops",
+};

@@ -1,0 +1,4 @@
+// Words of the photographer pages.
+export default {
+  title: "photographer",
+};

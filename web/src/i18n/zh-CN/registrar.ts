@@ -1,0 +1,4 @@
+// Words of the registrar pages.
+export default {
+  title: "registrar",
+};

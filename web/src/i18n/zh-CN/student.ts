@@ -1,0 +1,4 @@
+// Words of the student pages.
+export default {
+  title: "student",
+};

@@ -1,0 +1,4 @@
+// Words of the support pages.
+export default {
+  title: "support",
+};
