@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import io
 import json
 import os
-import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +22,20 @@ from jiaodui_runtime.testing.accounts import resident_id
 from jiaodui_runtime.testing.poll import eventually
 from jiaodui_runtime.testing.sinks import link_token, mails_to
 from PIL import Image, ImageDraw
+from seed_demo import (
+    COHORT,
+    COLLEGES,
+    INSTITUTION,
+    MAJORS,
+    Student,
+    cohort,
+    photo_batch,
+    roster_csv,
+)
 
 DEV_ADMIN_EMAIL = "admin@jiaodui.local"
 DEV_ADMIN_PASSWORD = "dev-only-admin-password"  # noqa: S105 - the dev default of identity
 DEMO_PASSWORD = "Demo-pass-2026"  # noqa: S105 - demo accounts of the local stack
-INSTITUTION = {"code": "10001", "name": "示范大学 Demo University"}
-COLLEGES = ["信息学院", "经济学院"]
 STAFF = [
     ("registrar", "registrar@demo.edu.cn", None),
     ("photographer", "photographer@demo.edu.cn", None),
@@ -41,103 +48,42 @@ STUDENTS = [
     ("demo.student1@demo.edu.cn", "张晓明", "male", date(2003, 4, 12), COLLEGES[0]),
     ("demo.student2@demo.edu.cn", "李华", "female", date(2002, 11, 3), COLLEGES[1]),
 ]
-
-
-COHORT = "2026"
-ROSTER_COLUMNS = [
-    "institution_code",
-    "institution_name",
-    "student_number",
-    "exam_number",
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "id_type",
-    "id_number",
-    "branch",
-    "department",
-    "major",
-    "class_name",
-    "level",
-    "duration_years",
-    "education_type",
-    "study_form",
-    "enrollment_date",
-    "status",
-    "cohort",
-]
+SEEDED_MARKER = "seeded-demo-v2"
 
 
 def demo_id(born: date, gender: str) -> str:
     return resident_id(born, gender, region="110108", seq=7)
 
 
-def roster_csv() -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(ROSTER_COLUMNS)
+def named_rows() -> list[list[str]]:
+    """The two named demo students (the second has no photo: the "no photo" problem)."""
+    rows = []
     for i, (_, name, gender, born, college) in enumerate(STUDENTS):
-        writer.writerow(
+        rows.append(
             [
-                INSTITUTION["code"],
-                INSTITUTION["name"],
-                f"2022{i + 1:04d}",
-                f"22110108{i + 1:06d}",
-                name,
-                gender,
-                "汉族",
-                born.isoformat(),
-                "resident_id",
-                demo_id(born, gender),
-                college,
-                f"{college}本部",
-                "计算机科学与技术",
-                f"{college}2022级1班",
-                "bachelor",
-                "4",
-                "regular",
-                "full_time",
-                "2022-09-01",
-                "enrolled",
-                COHORT,
+                INSTITUTION["code"], INSTITUTION["name"], f"2022{i + 1:04d}",
+                f"22110108{i + 1:06d}", name, gender, "汉族", born.isoformat(), "resident_id",
+                demo_id(born, gender), college, f"{college}本部", MAJORS[college],
+                f"{MAJORS[college]}2022级1班", "bachelor", "4", "regular", "full_time",
+                "2022-09-01", "enrolled", COHORT,
             ]
-        )
-    return out.getvalue().encode()
+        )  # fmt: skip
+    return rows
 
 
-def portrait(text: str, color: tuple[int, int, int]) -> bytes:
-    image = Image.new("RGB", (480, 640), color)
-    ImageDraw.Draw(image).text((20, 20), text, fill=(255, 255, 255))
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85)
-    return out.getvalue()
-
-
-def photo_batch() -> tuple[bytes, bytes]:
-    """Photos for the first student only: the second shows the "no photo" problem."""
+def named_photos() -> list[tuple[str, str, date, str, str]]:
     _, name, gender, born, _ = STUDENTS[0]
-    manifest = io.StringIO()
-    writer = csv.writer(manifest)
-    writer.writerow(
-        ["file", "kind", "institution_code", "name", "id_type", "id_number", "student_number"]
-    )
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
-        for kind, color in (("graduation", (40, 90, 160)), ("admission", (160, 90, 40))):
-            zipped.writestr(f"{kind}.jpg", portrait(f"demo {kind}", color))
-            writer.writerow(
-                [
-                    f"{kind}.jpg",
-                    kind,
-                    INSTITUTION["code"],
-                    name,
-                    "resident_id",
-                    demo_id(born, gender),
-                    "20220001",
-                ]
-            )
-    return manifest.getvalue().encode(), archive.getvalue()
+    return [(name, gender, born, demo_id(born, gender), "20220001")]
+
+
+def scan_jpeg() -> bytes:
+    image = Image.new("RGB", (856, 540), (236, 236, 228))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 20, 836, 520), outline=(120, 120, 120), width=4)
+    draw.text((60, 60), "ID CARD SCAN (demo)", fill=(60, 60, 60))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=80)
+    return out.getvalue()
 
 
 @dataclass
@@ -202,11 +148,11 @@ class Seeder:
             assert answer.status_code in (200, 201, 204), answer.text
         answer = await self.api.post(
             "/api/records/v1/imports",
-            content=roster_csv(),
+            content=roster_csv(named_rows()),
             headers={**as_registrar, "Content-Type": "text/csv"},
         )
         assert answer.status_code == 202, answer.text
-        manifest, archive = photo_batch()
+        manifest, archive = photo_batch(named_photos())
         answer = await self.api.post(
             "/api/photos/v1/batches",
             files={
@@ -219,7 +165,9 @@ class Seeder:
 
     async def student(self, email: str, name: str, gender: str, born: date) -> dict[str, Any]:
         number = demo_id(born, gender)
-        entry = {
+        if not await self.token(email, DEMO_PASSWORD):
+            await self.account(email, name, gender, born, number)
+        return {
             "email": email,
             "password": DEMO_PASSWORD,
             "name": name,
@@ -227,8 +175,12 @@ class Seeder:
             "id_number": number,
             "birth_date": born.isoformat(),
         }
-        if await self.token(email, DEMO_PASSWORD):
-            return entry  # seeded by an earlier run
+
+    async def account(
+        self, email: str, name: str, gender: str, born: date, id_number: str
+    ) -> dict[str, str]:
+        """Registration, activation and real-name registration (edu address: no SMS code);
+        the authorisation header of a fresh login."""
         form = {
             "email": email,
             "password": DEMO_PASSWORD,
@@ -245,23 +197,106 @@ class Seeder:
             "/api/identity/v1/accounts/activate", json={"token": link_token(mails[-1])}
         )
         assert activated.status_code == 200, activated.text
-        headers = {"Authorization": f"Bearer {activated.json()['access_token']}"}
         realname = await self.api.put(
             "/api/identity/v1/me/realname",
             json={
                 "name": name,
                 "gender": gender,
                 "id_type": "resident_id",
-                "id_number": number,
+                "id_number": id_number,
                 "birth_date": born.isoformat(),
-                "province": "北京市",
-                "city": "北京市",
+                "province": "上海市",
+                "city": "上海市",
                 "consent_sensitive": True,
             },
-            headers=headers,
+            headers={"Authorization": f"Bearer {activated.json()['access_token']}"},
         )
         assert realname.status_code in (200, 409), realname.text
-        return entry
+        token = await self.token(email, DEMO_PASSWORD)
+        assert token, email
+        return {"Authorization": f"Bearer {token}"}
+
+    async def slots(self, headers: dict[str, str]) -> dict[str, Any] | None:
+        """The student's photo slots once matching has linked both photos."""
+        answer = await self.api.get("/api/photos/v1/me/photos", headers=headers)
+        found = answer.json() if answer.status_code == 200 else []
+        if (
+            found
+            and found[0]["graduation"].get("photo_id")
+            and found[0]["admission"].get("photo_id")
+        ):
+            return dict(found[0])
+        return None
+
+    async def answers(self, i: int, student: Student) -> None:
+        """Most confirm; every fifth disputes the graduation photo (its automatic erratum
+        waits in the college office's queue); one asks to correct a field."""
+        headers = await self.account(
+            f"s{student.number}@demo.edu.cn",
+            student.name,
+            student.gender,
+            student.born,
+            student.id_number,
+        )
+        slots = await eventually(
+            lambda: self.slots(headers), timeout_s=90, what=f"photos of {student.number}"
+        )
+        photos = "/api/photos/v1/photos"
+        if i % 5 == 4:
+            await self.api.post(
+                f"{photos}/{slots['graduation']['photo_id']}/dispute",
+                json={"reason": "照片不是我本人"},
+                headers=headers,
+            )
+            return
+        await self.api.post(f"{photos}/{slots['graduation']['photo_id']}/confirm", headers=headers)
+        if i % 3 != 2:
+            await self.api.post(
+                f"{photos}/{slots['admission']['photo_id']}/confirm", headers=headers
+            )
+        if i == 1:
+            await self.api.post(
+                "/api/corrections/v1/errata",
+                json={
+                    "record_id": slots["record_id"],
+                    "items": [{"field": "major", "correct_value": "软件工程"}],
+                    "note": "转专业后未更新",
+                },
+                headers=headers,
+            )
+
+    async def activity(self) -> None:
+        """Some of the cohort answer, and one student whose ID was mistyped at real-name
+        registration (so no record is found) asks support to correct it."""
+        with_photos = [s for s in cohort() if s.has_photo]
+        chosen = list(islice(with_photos, 0, None, 14))[:16]
+        gate = asyncio.Semaphore(4)
+
+        async def one(i: int, student: Student) -> None:
+            async with gate:
+                await self.answers(i, student)
+
+        await asyncio.gather(*(one(i, s) for i, s in enumerate(chosen)))
+        mistyped = with_photos[5]
+        headers = await self.account(
+            f"s{mistyped.number}@demo.edu.cn",
+            mistyped.name,
+            mistyped.gender,
+            mistyped.born,
+            resident_id(mistyped.born, mistyped.gender, region="310199", seq=1),
+        )
+        answer = await self.api.post(
+            "/api/corrections/v1/identity-corrections",
+            data={
+                "id_type": "resident_id",
+                "id_number": mistyped.id_number,
+                "contact_phone": "13800138000",
+                "reply_email": f"s{mistyped.number}@demo.edu.cn",
+            },
+            files={"scan": ("id-scan.jpg", scan_jpeg(), "image/jpeg")},
+            headers=headers,
+        )
+        assert answer.status_code == 201, answer.text
 
 
 async def seed(gateway: str, stack_dir: Path) -> dict[str, Any]:
@@ -273,8 +308,13 @@ async def seed(gateway: str, stack_dir: Path) -> dict[str, Any]:
             os.environ.get("JIAODUI_IDENTITY_ADMIN_PASSWORD", DEV_ADMIN_PASSWORD),
         )
         staff = await seeder.staff()
-        await seeder.registry()
+        marker = stack_dir / SEEDED_MARKER
+        if not marker.exists():  # a second `make run` keeps what students answered
+            await seeder.registry()
         students = [await seeder.student(e, n, g, b) for e, n, g, b, _ in STUDENTS]
+        if not marker.exists():
+            await seeder.activity()
+            marker.write_text(datetime.now(UTC).isoformat() + "\n")
         return {
             "gateway": gateway,
             "portal": f"{gateway}/",

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from dataclasses import dataclass, field
@@ -26,6 +27,10 @@ RAW_KEY = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 ISO_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
 
+AXE_RUN = (
+    "async () => JSON.stringify("
+    "(await axe.run(document, {resultTypes: ['violations']})).violations)"
+)
 # Collected in the page from its first script on: CSP violations and uncaught errors.
 WATCH = """
 window.__portalProblems = [];
@@ -59,9 +64,11 @@ async def open_page(browser: Browser, *, phone: bool = False, **context_args: An
     page.on("pageerror", lambda e: watched.problems.append(f"page error {e}"))
     page.on(
         "console",
-        lambda m: watched.problems.append(f"console {m.text}")
-        if m.type == "error" and "status of 4" not in m.text
-        else None,
+        lambda m: (
+            watched.problems.append(f"console {m.text}")
+            if m.type == "error" and "status of 4" not in m.text
+            else None
+        ),
     )
     return watched
 
@@ -82,9 +89,7 @@ async def audit(watched: Watched, name: str, shots: Path) -> None:
     assert not raw_text_findings(text), f"{name}: {raw_text_findings(text)}"
 
     await page.add_script_tag(path=str(AXE))
-    result = await page.evaluate(
-        "async () => JSON.stringify((await axe.run(document, {resultTypes: ['violations']})).violations)"
-    )
+    result = await page.evaluate(AXE_RUN)
     violations = [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
         for v in json.loads(result)
@@ -95,7 +100,7 @@ async def audit(watched: Watched, name: str, shots: Path) -> None:
     watched.problems += await page.evaluate("window.__portalProblems || []")
     assert not watched.problems, f"{name}: {watched.problems}"
 
-    shots.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(shots.mkdir, parents=True, exist_ok=True)
     size = page.viewport_size or DESKTOP
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         await page.set_viewport_size(viewport)
