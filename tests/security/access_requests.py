@@ -41,6 +41,7 @@ def _bodies(world: World) -> dict[tuple[str, str, str], dict[str, Any]]:
             "content": csv,
             "headers": {"Content-Type": "text/csv"},
         },
+        ("records", "GET", "/v1/imports"): {"params": {"institution_code": world.institution}},
         ("records", "GET", "/v1/records"): scope,
         ("records", "GET", "/v1/progress"): scope,
         ("photos", "GET", "/v1/stats"): scope,

@@ -157,6 +157,13 @@ RECORDS = [
             scoped(Role.REGISTRAR_OUT, deny=Deny(403, "institution_out_of_scope")),
         ),
     ),
+    # not in DESIGN: the registrar's recent imports (an admin's: any institution's)
+    Rule(
+        "records",
+        "GET",
+        "/v1/imports",
+        cells([Role.REGISTRAR, Role.ADMIN], scoped(Role.REGISTRAR_OUT)),
+    ),
     Rule(
         "records",
         "GET",

@@ -91,22 +91,29 @@ class School:
         assert answer.status_code == 200, answer.text
         return account, number
 
+    def imported(self, number: str, *, name: str = "张三", **fields: Any) -> RecordImported:
+        """A record of this school as records publishes it (``fields`` override)."""
+        hashed = identity_hash(DEV_IDENTITY_HASH_SECRET.encode(), "resident_id", number)
+        values: dict[str, Any] = {
+            "record_id": str(uuid.uuid4()), "institution_code": self.code,
+            "institution_name": "测试大学", "student_number": f"S{uuid.uuid4().hex[:8]}",
+            "name": name, "gender": "male", "birth_date": BORN, "id_type": "resident_id",
+            "identity_hash": hashed, "id_number_masked": mask_id_number(number),
+            "branch": self.college, "major": "计算机", "level": "本科",
+            "education_type": "普通高等教育", "study_form": "全日制", "status": "在籍",
+            "cohort": self.cohort, "import_id": str(uuid.uuid4()), "change": "created",
+            "imported_at": datetime.now(UTC),
+        }  # fmt: skip
+        return RecordImported(**{**values, **fields})
+
     async def matched_record(self, student: Account, number: str, name: str = "张三") -> str:
         """A record imported and matched to ``student``; returns once corrections knows it."""
-        record_id = str(uuid.uuid4())
+        record = self.imported(number, name=name)
+        record_id = record.record_id
         now = datetime.now(UTC)
-        hashed = identity_hash(DEV_IDENTITY_HASH_SECRET.encode(), "resident_id", number)
         await publish(
             self.stack.kafka_bootstrap,
-            RecordImported(
-                record_id=record_id, institution_code=self.code, institution_name="测试大学",
-                student_number=f"S{uuid.uuid4().hex[:8]}", name=name, gender="male",
-                birth_date=BORN, id_type="resident_id",
-                identity_hash=hashed,
-                id_number_masked=mask_id_number(number), branch=self.college, major="计算机",
-                level="本科", education_type="普通高等教育", study_form="全日制", status="在籍",
-                cohort=self.cohort, import_id=str(uuid.uuid4()), change="created", imported_at=now,
-            ),
+            record,
             IdentityMatched(
                 account_id=student.account_id, record_id=record_id, institution_code=self.code,
                 branch=self.college, cohort=self.cohort, student_number="S1", matched_at=now,

@@ -38,9 +38,9 @@ async def test_filed_approved_and_applied_when_records_corrects(school: School) 
     assert again.json()["erratum_id"] == erratum_id
 
     queue = await school.gateway.get(f"{API}/v1/errata?status=filed", headers=office.headers)
-    assert [e["erratum_id"] for e in queue.json()] == [erratum_id]
+    assert [e["erratum_id"] for e in queue.json()["items"]] == [erratum_id]
     other_queue = await school.gateway.get(f"{API}/v1/errata", headers=elsewhere.headers)
-    assert other_queue.json() == []
+    assert other_queue.json()["items"] == [] and other_queue.json()["total"] == 0
     refused = await school.gateway.post(
         f"{API}/v1/errata/{erratum_id}/approve", headers=elsewhere.headers
     )
@@ -88,8 +88,12 @@ async def test_filed_approved_and_applied_when_records_corrects(school: School) 
             "correct_value_masked": None,
         }
     ]
+    assert [s["status"] for s in body["timeline"]] == ["filed", "approved", "applied"]
+    assert body["timeline"][-1]["at"] == body["applied_at"]
     mine = await school.gateway.get(f"{API}/v1/me/errata", headers=student.headers)
     assert [e["status"] for e in mine.json()] == ["applied"]
+    assert mine.json()[0]["timeline"] == body["timeline"]
+    assert mine.json()[0]["student_name"] == "张叁"  # the record as it is now
 
 
 def _record_of(school: School, record_id: str, number: str) -> dict[str, object]:

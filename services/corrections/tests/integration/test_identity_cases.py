@@ -78,6 +78,10 @@ async def test_a_dispute_moves_the_id_to_the_claimant_and_scan_reads_are_audited
         (claimant.account_id, "student"),
     ]
     assert case["contact_phone_masked"] == "138****5678"
+    (opening,) = case["history"]
+    assert (opening["action"], opening["actor_role"]) == ("opened", "student")
+    assert opening["detail"]["kind"] == "dispute"
+    assert opening["detail"]["id_number_masked"] == case["id_number_masked"]
     assert PHONE not in str(case) and number not in str(case)
 
     approved = await gateway.post(
@@ -113,10 +117,15 @@ async def test_an_approved_correction_rebinds_the_account(school: School) -> Non
     opened = await open_case(school.gateway, "identity-corrections", student, right, jpeg())
     assert opened.status_code == 201, opened.text
     case_id = opened.json()["case_id"]
-    queue = await school.gateway.get(
-        f"{API}/v1/identity-corrections?status=open", headers=support.headers
+    path = f"{API}/v1/identity-corrections"
+    queue = (await school.gateway.get(f"{path}?status=open", headers=support.headers)).json()
+    assert queue["total"] == queue["counts"]["open"] >= 1
+    newest = max(0, queue["total"] - 100)  # oldest first: the newest cases are at the end
+    tail = await school.gateway.get(
+        f"{path}?status=open&offset={newest}&limit=500", headers=support.headers
     )
-    assert case_id in [c["case_id"] for c in queue.json()]
+    (case,) = [c for c in tail.json()["items"] if c["case_id"] == case_id]
+    assert case["kind"] == "correction" and case["has_scan"] and case["closed_at"] is None
     approved = await school.gateway.post(
         f"{API}/v1/identity-corrections/{case_id}/approve", headers=support.headers
     )

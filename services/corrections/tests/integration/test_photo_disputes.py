@@ -38,7 +38,8 @@ async def test_a_disputed_photo_opens_an_erratum_closed_by_the_new_photo(school:
 
     async def opened() -> list[dict[str, object]] | None:
         answer = await school.gateway.get(f"{API}/v1/errata", headers=office.headers)
-        return answer.json() or None
+        items: list[dict[str, object]] = answer.json()["items"]
+        return items or None
 
     (found,) = await eventually(opened, what="the erratum opened by the dispute")
     assert found["items"] == [

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+import asyncpg
 import orjson
 import pytest
+from jiaodui_runtime.testing import eventually
 from jiaodui_runtime.testing.accounts import resident_id
 
 pytestmark = pytest.mark.integration
@@ -90,3 +93,82 @@ async def test_ndjson_upserts_by_student_number(school, service) -> None:
     page = (await service.client.get("/v1/records", headers=school.registrar)).json()
     majors = {r["student_number"]: r["major"] for r in page["items"]}
     assert majors[student_number] == "法学"
+
+
+async def test_counts_move_while_an_import_runs(school, service) -> None:
+    """Batches of 3 (the test service's size): a record the second batch changes is held
+    locked, so the first batch's counts show while the import is still running."""
+    held = school.row(resident_id(school.BORN, "male"))
+    await school.import_csv(held)
+    student_number = held.split(",")[2]
+    first = [school.row(resident_id(school.BORN, "male")) for _ in range(3)]
+    second = [school.row(resident_id(school.BORN, "male")) for _ in range(2)]
+    body = "\n".join([school.COLUMNS, *first, *second, held.replace("软件工程", "数学")]) + "\n"
+    conn = await asyncpg.connect(service.dsn)
+    try:
+        async with conn.transaction():
+            await conn.execute(
+                "SELECT 1 FROM records WHERE institution_code = $1 AND student_number = $2"
+                " FOR UPDATE",
+                school.code,
+                student_number,
+            )
+            answer = await service.client.post(
+                "/v1/imports",
+                content=body.encode(),
+                headers={**school.registrar, "Content-Type": "text/csv"},
+            )
+            assert answer.status_code == 202, answer.text
+            import_id = answer.json()["import_id"]
+
+            async def first_batch() -> dict[str, Any] | None:
+                got = (
+                    await service.client.get(f"/v1/imports/{import_id}", headers=school.registrar)
+                ).json()
+                return got if got["accepted"] == 3 else None
+
+            running = await eventually(first_batch, what="the first batch's counts")
+            assert running["status"] == "running" and running["finished_at"] is None
+            assert (running["total"], running["rejected"], running["created"]) == (3, 0, 3)
+            assert 0 < running["bytes_done"] <= running["bytes"] == len(body.encode())
+            assert 0 < running["progress"] < 1 or running["bytes_done"] == running["bytes"]
+    finally:
+        await conn.close()
+    done = await school.finished(import_id)
+    assert (done["total"], done["accepted"], done["created"], done["changed"]) == (6, 6, 5, 1)
+    assert done["progress"] == 1 and done["bytes_done"] == done["bytes"]
+
+
+async def test_errors_are_paged_and_all_counted(school) -> None:
+    bad = [school.row(resident_id(school.BORN, "male"), level="学士", name="") for _ in range(3)]
+    report = await school.import_csv(school.row(resident_id(school.BORN, "male")), *bad)
+    assert (report["errors_kept"], report["errors_total"], len(report["errors"])) == (6, 6, 6)
+    page = await school.service.client.get(
+        f"/v1/imports/{report['import_id']}?errors_offset=2&errors_limit=3",
+        headers=school.registrar,
+    )
+    assert page.json()["errors"] == report["errors"][2:5]
+    assert [(e["line"], e["field"]) for e in report["errors"][:2]] == [(3, "level"), (3, "name")]
+
+
+async def test_recent_imports_of_the_institution_newest_first(school, service) -> None:
+    first = await school.import_csv(school.row(resident_id(school.BORN, "male")))
+    second = await school.import_csv(school.row("bad-id"))
+    listed = (await service.client.get("/v1/imports?limit=1", headers=school.registrar)).json()
+    assert listed["total"] == 2 and len(listed["items"]) == 1
+    (newest,) = listed["items"]
+    assert newest["import_id"] == second["import_id"] and newest["rejected"] == 1
+    assert newest["status"] == "done" and newest["institution_code"] == school.code
+    assert newest["format"] == "csv" and "errors" not in newest
+    older = (await service.client.get("/v1/imports?offset=1", headers=school.registrar)).json()
+    assert [i["import_id"] for i in older["items"]] == [first["import_id"]]
+
+    stranger = service.headers("registrar", institution_code="SOMEWHERE-ELSE")
+    assert (await service.client.get("/v1/imports", headers=stranger)).json()["items"] == []
+    asked = await service.client.get(
+        f"/v1/imports?institution_code={school.code}", headers=stranger
+    )
+    assert asked.status_code == 403 and asked.json()["code"] == "forbidden_scope"
+    admin = service.headers("admin")
+    mine = await service.client.get(f"/v1/imports?institution_code={school.code}", headers=admin)
+    assert mine.json()["total"] == 2

@@ -97,3 +97,28 @@ async def test_an_approved_erratum_corrects_the_record_and_matches_again(school,
     assert events[0]["erratum_id"] == erratum_id and events[0]["study_form"] == "part_time"
     state = await school.state(account_id)
     assert state["status"] == "unmatched" and state["reason"] == "name_mismatch"
+
+
+async def test_staff_search_by_name_or_student_number_with_a_total(school, service) -> None:
+    rows = [
+        school.row(resident_id(school.BORN, "male"), name=name, student_number=number)
+        for name, number in [("王小明", "2022001"), ("王大明", "2022002"), ("李华", "2023001")]
+    ]
+    await school.import_csv(*rows)
+    office = service.headers("college_staff", institution_code=school.code, college="信息学院")
+
+    async def search(query: str) -> dict:
+        answer = await service.client.get("/v1/records", params=query, headers=office)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    by_name = await search("q=王")
+    assert [r["name"] for r in by_name["items"]] == ["王小明", "王大明"] and by_name["total"] == 2
+    assert (await search("q=2023"))["total"] == 1
+    assert [r["student_number"] for r in (await search("q=2022002"))["items"]] == ["2022002"]
+    assert (await search("q=%25"))["total"] == 0  # no wildcards
+    paged = await search("limit=2")
+    assert paged["total"] == 3 and len(paged["items"]) == 2 and paged["next_cursor"] == "2022002"
+    record = paged["items"][0]
+    assert record["level"] == "bachelor" and record["level_label"] == "本科"
+    assert record["exam_number"] is None and "identity_hash" not in record

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 from jiaodui_runtime.deps import CurrentStudent, Db
 from jiaodui_runtime.errors import Problem
 from jiaodui_runtime.idcard import ID_TYPES
-from pydantic import BaseModel, Field
 
 from jiaodui_corrections.adapters.forms import read_form
 from jiaodui_corrections.domain.cases import CaseKind, CaseStatus
 from jiaodui_corrections.entrypoints.deps import CaseReader, CorrectionsDep, Support
+from jiaodui_corrections.entrypoints.schemas import (
+    CaseDecision,
+    CaseDetail,
+    CaseOpened,
+    CasePage,
+    CaseRead,
+    CaseRejection,
+)
 from jiaodui_corrections.service_layer import cases
 
 SCAN_FIELD = "scan"
@@ -42,17 +49,12 @@ _CASE_FORM = {
 }
 
 
-class CaseDecision(BaseModel):
-    reason: str | None = Field(default=None, max_length=500)
-
-
-class CaseRejection(BaseModel):
-    reason: str = Field(min_length=1, max_length=500, pattern=r"\S")
-
-
-class CaseOpened(BaseModel):
-    case_id: str
-    status: str
+_SCAN_IMAGE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The scan (JPEG, re-encoded)",
+        "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
 def _required(fields: dict[str, str], name: str, max_length: int) -> str:
@@ -97,22 +99,26 @@ def case_router(kind: CaseKind, path: str) -> APIRouter:
             reply_email=form.fields.get("reply_email"),
             scan=scan,
         )
-        return CaseOpened(**answer)
+        return CaseOpened.model_validate(answer)
 
     @router.get("")
     async def list_cases(
         _: Support,
         pool: Db,
         status: CaseStatus | None = None,
-        limit: int = Query(default=100, ge=1, le=500),
-    ) -> list[dict[str, Any]]:
-        return await cases.list_cases(pool, kind=kind, status=status, limit=limit)
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    ) -> CasePage:
+        """Support's queue, oldest first, with counts per status."""
+        page = await cases.list_cases(pool, kind=kind, status=status, limit=limit, offset=offset)
+        return CasePage.model_validate(page)
 
     @router.get("/{case_id}")
-    async def read_case(case_id: uuid.UUID, principal: CaseReader, pool: Db) -> dict[str, Any]:
-        return await cases.read_case(pool, principal, case_id, kind)
+    async def read_case(case_id: uuid.UUID, principal: CaseReader, pool: Db) -> CaseDetail:
+        """The case with its history (and, for support, who read the scan)."""
+        return CaseDetail.model_validate(await cases.read_case(pool, principal, case_id, kind))
 
-    @router.get("/{case_id}/scan", response_class=Response)
+    @router.get("/{case_id}/scan", response_class=Response, responses=_SCAN_IMAGE)
     async def read_scan(
         case_id: uuid.UUID, principal: CaseReader, pool: Db, corr: CorrectionsDep
     ) -> Response:
@@ -126,20 +132,23 @@ def case_router(kind: CaseKind, path: str) -> APIRouter:
     @router.post("/{case_id}/approve")
     async def approve(
         case_id: uuid.UUID, principal: Support, pool: Db, body: CaseDecision | None = None
-    ) -> dict[str, Any]:
+    ) -> CaseRead:
         reason = (body.reason or "").strip() or None if body else None
-        return await cases.decide_case(
-            pool, principal, case_id, kind=kind, decision=CaseStatus.APPROVED, reason=reason
+        return CaseRead.model_validate(
+            await cases.decide_case(
+                pool, principal, case_id, kind=kind, decision=CaseStatus.APPROVED, reason=reason
+            )
         )
 
     @router.post("/{case_id}/reject")
     async def reject(
         case_id: uuid.UUID, body: CaseRejection, principal: Support, pool: Db
-    ) -> dict[str, Any]:
-        return await cases.decide_case(
+    ) -> CaseRead:
+        answer = await cases.decide_case(
             pool, principal, case_id, kind=kind, decision=CaseStatus.REJECTED,
             reason=body.reason.strip(),
         )  # fmt: skip
+        return CaseRead.model_validate(answer)
 
     return router
 
@@ -150,5 +159,5 @@ me_router = APIRouter(tags=["identity-cases"])
 
 
 @me_router.get("/v1/me/identity-cases")
-async def my_cases(principal: CurrentStudent, pool: Db) -> list[dict[str, Any]]:
-    return await cases.my_cases(pool, principal)
+async def my_cases(principal: CurrentStudent, pool: Db) -> list[CaseRead]:
+    return [CaseRead.model_validate(c) for c in await cases.my_cases(pool, principal)]

@@ -3,23 +3,15 @@ set with the same request as photos' ``PUT /v1/windows/...`` and from photos' ev
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Path
 from jiaodui_runtime.deps import Db
 from jiaodui_runtime.errors import Problem
-from pydantic import AwareDatetime, BaseModel
 
 from jiaodui_corrections.entrypoints.deps import WindowSetter
+from jiaodui_corrections.entrypoints.schemas import WindowRead, WindowSet
 from jiaodui_corrections.store import replica
 
 router = APIRouter(prefix="/v1/windows", tags=["windows"])
-
-
-class WindowSet(BaseModel):
-    confirm_until: AwareDatetime
-    recheck_from: AwareDatetime | None = None
-    recheck_until: AwareDatetime | None = None
 
 
 @router.put("/{institution_code}/{cohort}")
@@ -29,7 +21,7 @@ async def set_window(
     pool: Db,
     institution_code: str = Path(min_length=1, max_length=64),
     cohort: str = Path(min_length=1, max_length=32),
-) -> dict[str, Any]:
+) -> WindowRead:
     if not principal.in_scope(institution_code):
         raise Problem(403, "forbidden_scope", "This is outside your institution.")
     if body.recheck_from and body.recheck_until and body.recheck_until <= body.recheck_from:
@@ -40,4 +32,4 @@ async def set_window(
             recheck_from=body.recheck_from, recheck_until=body.recheck_until,
             set_by=principal.account_id,
         )  # fmt: skip
-    return {"institution_code": institution_code, "cohort": cohort, **body.model_dump()}
+    return WindowRead(institution_code=institution_code, cohort=cohort, **body.model_dump())

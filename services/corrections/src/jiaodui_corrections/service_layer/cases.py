@@ -175,8 +175,14 @@ async def read_case(
         row = await _visible_case(conn, principal, case_id, kind)
         view = case_view(row)
         view["history"] = await history.of_case(conn, case_id)
-        if principal.role == "support":
-            view["scan_reads"] = [dict(r) for r in await store.scan_reads(conn, case_id)]
+        view["scan_reads"] = (
+            [
+                {**dict(r), "reader_id": str(r["reader_id"])}
+                for r in await store.scan_reads(conn, case_id)
+            ]
+            if principal.role == "support"
+            else None
+        )
     return view
 
 
@@ -197,12 +203,15 @@ async def read_scan(
 
 
 async def list_cases(
-    pool: asyncpg.Pool, *, kind: CaseKind, status: str | None, limit: int
-) -> list[dict[str, Any]]:
+    pool: asyncpg.Pool, *, kind: CaseKind, status: str | None, limit: int, offset: int
+) -> dict[str, Any]:
+    """Support's queue, oldest first: a page, how many in all, and how many per status."""
     async with pool.acquire() as conn:
-        return [
-            case_view(r) for r in await store.queue(conn, kind=kind, status=status, limit=limit)
-        ]
+        rows = await store.queue(conn, kind=kind, status=status, limit=limit, offset=offset)
+        counts = await store.counts(conn, kind=kind)
+    per_status = {s.value: counts.get(s.value, 0) for s in CaseStatus}
+    total = per_status[status] if status else sum(per_status.values())
+    return {"items": [case_view(r) for r in rows], "total": total, "counts": per_status}
 
 
 async def my_cases(pool: asyncpg.Pool, principal: Principal) -> list[dict[str, Any]]:

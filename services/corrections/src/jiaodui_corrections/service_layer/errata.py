@@ -204,6 +204,6 @@ async def decide_erratum(
                     rejected_at=now,
                 )
             await add_to_outbox(conn, event, source=SOURCE)
-            row = await store.get(conn, erratum_id)
-            assert row is not None
-    return erratum_view(row)
+        shown = await store.read(conn, erratum_id)
+        assert shown is not None
+    return erratum_view(shown)

@@ -12,7 +12,29 @@ def _id(value: Any) -> str | None:
     return str(value) if value is not None else None
 
 
+def timeline(row: asyncpg.Record) -> list[dict[str, Any]]:
+    """The steps an erratum has gone through: filed → approved or rejected → applied."""
+    steps: list[dict[str, Any]] = [
+        {"status": "filed", "at": row["filed_at"], "actor_id": str(row["filed_by"]), "reason": None}
+    ]
+    if row["decided_at"] is not None:
+        steps.append(
+            {
+                "status": "rejected" if row["status"] == "rejected" else "approved",
+                "at": row["decided_at"],
+                "actor_id": _id(row["decided_by"]),
+                "reason": row["reason"],
+            }
+        )
+    if row["applied_at"] is not None:
+        steps.append(
+            {"status": "applied", "at": row["applied_at"], "actor_id": None, "reason": None}
+        )
+    return steps
+
+
 def erratum_view(row: asyncpg.Record) -> dict[str, Any]:
+    """``row`` as store.errata.read gives it (with the student's name, number and class)."""
     return {
         "erratum_id": str(row["erratum_id"]),
         "record_id": str(row["record_id"]),
@@ -20,7 +42,11 @@ def erratum_view(row: asyncpg.Record) -> dict[str, Any]:
         "college": row["branch"],
         "cohort": row["cohort"],
         "account_id": _id(row["account_id"]),
+        "student_name": row["student_name"],
+        "student_number": row["student_number"],
+        "class_name": row["class_name"],
         "status": row["status"],
+        "origin": row["origin"],
         "items": [
             {
                 "field": item["field"],
@@ -39,6 +65,7 @@ def erratum_view(row: asyncpg.Record) -> dict[str, Any]:
         "reason": row["reason"],
         "awaiting": list(row["pending_parts"]) if row["status"] == "approved" else [],
         "applied_at": row["applied_at"],
+        "timeline": timeline(row),
     }
 
 

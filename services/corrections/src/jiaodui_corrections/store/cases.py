@@ -76,15 +76,24 @@ async def decide(
 
 
 async def queue(
-    conn: DbConnection, *, kind: str, status: str | None, limit: int
+    conn: DbConnection, *, kind: str, status: str | None, limit: int, offset: int = 0
 ) -> list[asyncpg.Record]:
+    """Oldest first."""
     return await conn.fetch(
         "SELECT * FROM identity_cases WHERE kind = $1 AND ($2::text IS NULL OR status = $2)"
-        " ORDER BY opened_at, case_id LIMIT $3",
+        " ORDER BY opened_at, case_id LIMIT $3 OFFSET $4",
         kind,
         status,
         limit,
+        offset,
     )
+
+
+async def counts(conn: DbConnection, *, kind: str) -> dict[str, int]:
+    rows = await conn.fetch(
+        "SELECT status, count(*) AS n FROM identity_cases WHERE kind = $1 GROUP BY status", kind
+    )
+    return {r["status"]: int(r["n"]) for r in rows}
 
 
 async def of_account(conn: DbConnection, account_id: str) -> list[asyncpg.Record]:

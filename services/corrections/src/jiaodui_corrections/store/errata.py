@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -117,33 +118,64 @@ async def set_pending(
     )
 
 
+_VIEW = """SELECT e.*, r.fields->>'name' AS student_name,
+       COALESCE(r.fields->>'student_number', r.student_number) AS student_number,
+       r.fields->>'class_name' AS class_name
+  FROM errata e LEFT JOIN records r USING (record_id)"""
+"""An erratum with what the record replica says of its student (None until known)."""
+_FILTERS = """($1::text IS NULL OR e.institution_code = $1)
+   AND ($2::text IS NULL OR e.branch = $2)
+   AND ($3::text IS NULL OR r.fields->>'class_name' = $3)
+   AND ($4::text IS NULL OR starts_with(r.fields->>'name', $4)
+        OR starts_with(COALESCE(r.fields->>'student_number', r.student_number), $4))
+   AND ($5::timestamptz IS NULL OR e.filed_at > $5)"""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """The office's filters, scope already applied; every one optional."""
+
+    institution_code: str | None = None
+    college: str | None = None
+    class_name: str | None = None
+    q: str | None = None  # the beginning of the student's name or student number
+    filed_after: datetime | None = None
+
+    @property
+    def args(self) -> tuple[object, ...]:
+        return (self.institution_code, self.college, self.class_name, self.q, self.filed_after)
+
+
+async def read(conn: DbConnection, erratum_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(f"{_VIEW} WHERE e.erratum_id = $1", erratum_id)
+
+
 async def queue(
-    conn: DbConnection,
-    *,
-    status: str | None,
-    institution_code: str | None,
-    college: str | None,
-    limit: int,
-    after: datetime | None,
+    conn: DbConnection, where: QueueFilter, *, status: str | None, limit: int, offset: int
 ) -> list[asyncpg.Record]:
-    """Oldest first; every filter optional (scope is applied by the caller's arguments)."""
+    """Oldest first."""
     return await conn.fetch(
-        """SELECT * FROM errata
-           WHERE ($1::text IS NULL OR status = $1)
-             AND ($2::text IS NULL OR institution_code = $2)
-             AND ($3::text IS NULL OR branch = $3)
-             AND ($4::timestamptz IS NULL OR filed_at > $4)
-           ORDER BY filed_at, erratum_id LIMIT $5""",
+        f"""{_VIEW} WHERE {_FILTERS} AND ($6::text IS NULL OR e.status = $6)
+            ORDER BY e.filed_at, e.erratum_id LIMIT $7 OFFSET $8""",
+        *where.args,
         status,
-        institution_code,
-        college,
-        after,
         limit,
+        offset,
     )
+
+
+async def counts(conn: DbConnection, where: QueueFilter) -> dict[str, int]:
+    """How many errata of each status pass the filters."""
+    rows = await conn.fetch(
+        f"""SELECT e.status, count(*) AS n FROM errata e LEFT JOIN records r USING (record_id)
+            WHERE {_FILTERS} GROUP BY e.status""",  # noqa: S608
+        *where.args,
+    )
+    return {r["status"]: int(r["n"]) for r in rows}
 
 
 async def of_account(conn: DbConnection, account_id: str) -> list[asyncpg.Record]:
     return await conn.fetch(
-        "SELECT * FROM errata WHERE account_id = $1 ORDER BY filed_at DESC",
+        f"{_VIEW} WHERE e.account_id = $1 ORDER BY e.filed_at DESC",
         uuid.UUID(account_id),
     )

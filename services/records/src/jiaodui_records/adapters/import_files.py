@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -78,18 +79,45 @@ def _ndjson_rows(handle: IO[bytes]) -> Iterator[RawRow]:
         yield RawRow(line, {str(k).strip().lower(): _text(v) for k, v in value.items()})
 
 
-def read_rows(path: Path, fmt: str, *, after_line: int = 0) -> Iterator[RawRow]:
-    """The rows of an import file, skipping those up to ``after_line`` (already done)."""
-    if fmt == "csv":
-        with path.open(encoding="utf-8-sig", errors="replace", newline="") as text:
-            for row in _csv_rows(text):
-                if row.line > after_line:
-                    yield row
-    else:
+class RowReader:
+    """The rows of an import file, skipping those up to ``after_line`` (already done), and
+    how many bytes of the file have been read so far (ahead of the rows handed out by at
+    most one buffer: enough for a progress bar)."""
+
+    def __init__(self, path: Path, fmt: str, *, after_line: int = 0) -> None:
+        self._bytes_read = 0
+        self._binary: io.BufferedReader | None = None
+        self._rows = self._read(path, fmt, after_line)
+
+    def _read(self, path: Path, fmt: str, after_line: int) -> Iterator[RawRow]:
         with path.open("rb") as binary:
-            for row in _ndjson_rows(binary):
+            self._binary = binary
+            if fmt == "csv":
+                text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
+                rows = _csv_rows(text)
+            else:
+                rows = _ndjson_rows(binary)
+            for row in rows:
                 if row.line > after_line:
                     yield row
+            self._bytes_read = binary.raw.tell()
+            self._binary = None
+
+    def __iter__(self) -> RowReader:
+        return self
+
+    def __next__(self) -> RawRow:
+        return next(self._rows)
+
+    @property
+    def bytes_read(self) -> int:
+        binary = self._binary
+        return binary.raw.tell() if binary is not None and not binary.closed else self._bytes_read
+
+
+def read_rows(path: Path, fmt: str, *, after_line: int = 0) -> RowReader:
+    """The rows of an import file, skipping those up to ``after_line`` (already done)."""
+    return RowReader(path, fmt, after_line=after_line)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,15 +5,23 @@ from __future__ import annotations
 import asyncio
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+import asyncpg
+from fastapi import APIRouter, Query, Request
 from jiaodui_runtime.deps import Db
 from jiaodui_runtime.errors import Problem
 
 from jiaodui_records.adapters.import_files import FORMATS, read_head, remove
 from jiaodui_records.domain.rows import missing_columns
 from jiaodui_records.entrypoints.deps import Importer, RecordsDep
+from jiaodui_records.entrypoints.schemas import (
+    ImportAccepted,
+    ImportError,
+    ImportPage,
+    ImportRead,
+    ImportSummary,
+)
 from jiaodui_records.store import imports as store
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
@@ -49,7 +57,7 @@ async def _receive(request: Request, path: Path, limit: int) -> int:
 @router.post("", status_code=202, openapi_extra=_IMPORT_BODY)
 async def submit_import(
     request: Request, principal: Importer, records: RecordsDep, db: Db
-) -> dict[str, str]:
+) -> ImportAccepted:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     fmt = FORMATS.get(media)
     if fmt is None:
@@ -81,13 +89,66 @@ async def submit_import(
             institution_code=scope, fmt=fmt, path=str(path), size=size,
         )  # fmt: skip
     records.start_import(import_id)
-    return {"import_id": str(import_id)}
+    return ImportAccepted(import_id=str(import_id))
+
+
+def _summary(job: asyncpg.Record) -> dict[str, Any]:
+    size, done = job["bytes"], job["bytes_done"]
+    return {
+        "import_id": str(job["import_id"]),
+        "status": job["status"],
+        "institution_code": job["institution_code"],
+        "format": job["format"],
+        "submitted_by": str(job["submitted_by"]),
+        "bytes": size,
+        "bytes_done": done,
+        "progress": 1.0 if job["status"] == "done" else min(0.99, done / size) if size else 0.0,
+        "total": job["total"],
+        "accepted": job["accepted"],
+        "rejected": job["rejected"],
+        "created": job["created"],
+        "changed": job["changed"],
+        "unchanged": job["accepted"] - job["created"] - job["changed"],
+        "failure": job["failure"],
+        "received_at": job["received_at"],
+        "finished_at": job["finished_at"],
+    }
+
+
+@router.get("")
+async def list_imports(
+    principal: Importer,
+    db: Db,
+    institution_code: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> ImportPage:
+    """Recent imports, newest first: a registrar's institution's, or (admin) any."""
+    if principal.role != "admin":
+        if institution_code not in (None, principal.institution_code):
+            raise Problem(403, "forbidden_scope", "These imports are not your institution's.")
+        institution_code = principal.institution_code
+        if not institution_code:
+            raise Problem(403, "forbidden_scope", "Your account has no institution.")
+    async with db.acquire() as conn:
+        rows, total = await store.recent(
+            conn, institution_code=institution_code, limit=limit, offset=offset
+        )
+    return ImportPage(items=[ImportSummary(**_summary(r)) for r in rows], total=total)
 
 
 @router.get("/{import_id}")
 async def get_import(
-    import_id: uuid.UUID, principal: Importer, records: RecordsDep, db: Db
-) -> dict[str, Any]:
+    import_id: uuid.UUID,
+    principal: Importer,
+    records: RecordsDep,
+    db: Db,
+    errors_offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    errors_limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+) -> ImportRead:
+    """The import's counts (they grow batch by batch while it runs) and a page of its row
+    errors; an import keeps at most ``import_error_limit`` errors (all are counted)."""
+    cap = records.settings.import_error_limit
     async with db.acquire() as conn:
         job = await store.get(conn, import_id)
         if job is None:
@@ -99,17 +160,13 @@ async def get_import(
             and job["institution_code"] != (principal.institution_code)
         ):
             raise Problem(403, "forbidden_scope", "This import is not your institution's.")
-        errors = await store.errors(conn, import_id, records.settings.import_error_limit)
-    return {
-        "import_id": str(import_id),
-        "status": job["status"],
-        "total": job["total"],
-        "accepted": job["accepted"],
-        "rejected": job["rejected"],
-        "created": job["created"],
-        "changed": job["changed"],
-        "unchanged": job["accepted"] - job["created"] - job["changed"],
-        "errors": [dict(e) for e in errors],
-        "received_at": job["received_at"].isoformat(),
-        "finished_at": job["finished_at"].isoformat() if job["finished_at"] else None,
-    }
+        errors = await store.errors(
+            conn, import_id, limit=min(errors_limit or cap, cap), offset=errors_offset
+        )
+        kept = await store.count_errors(conn, import_id)
+    return ImportRead(
+        **_summary(job),
+        errors=[ImportError(**dict(e)) for e in errors],
+        errors_kept=kept,
+        errors_total=max(job["errors_total"], kept),
+    )

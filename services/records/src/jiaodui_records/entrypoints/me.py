@@ -16,6 +16,7 @@ from jiaodui_records.adapters.printable import render_printable
 from jiaodui_records.domain.hints import hint
 from jiaodui_records.domain.matching import MatchStatus
 from jiaodui_records.entrypoints.deps import RecordsDep
+from jiaodui_records.entrypoints.schemas import CollectionCodeRead, MatchRead, RecordRead
 from jiaodui_records.service_layer.published import record_read
 from jiaodui_records.store import matching, records
 
@@ -23,24 +24,26 @@ router = APIRouter(prefix="/v1/me", tags=["me"])
 
 
 @router.get("/match")
-async def my_match(student: CurrentStudent, db: Db) -> dict[str, Any]:
+async def my_match(student: CurrentStudent, db: Db) -> MatchRead:
     async with db.acquire() as conn:
         account_id = uuid.UUID(student.account_id)
         state = (await matching.states(conn, [account_id])).get(account_id)
-    if state is None:
-        return {"status": MatchStatus.PENDING.value, "hint": hint(MatchStatus.PENDING, None)}
-    answer: dict[str, Any] = {"status": state.status.value}
-    if state.reason is not None:
-        answer["reason"] = state.reason.value
-    answer["hint"] = hint(state.status, state.reason)
-    return answer
+    status = state.status if state else MatchStatus.PENDING
+    reason = state.reason if state else None
+    return MatchRead.model_validate(
+        {
+            "status": status.value,
+            "reason": reason.value if reason else None,
+            "hint": hint(status, reason),
+        }
+    )
 
 
 @router.get("/records")
-async def my_records(student: CurrentStudent, db: Db) -> list[dict[str, Any]]:
+async def my_records(student: CurrentStudent, db: Db) -> list[RecordRead]:
     async with db.acquire() as conn:
         rows = await records.of_account(conn, uuid.UUID(student.account_id))
-    return [record_read(r) for r in rows]
+    return [RecordRead.model_validate(record_read(r)) for r in rows]
 
 
 async def _own_record(db: Db, record_id: uuid.UUID, account_id: str) -> Any:
@@ -59,8 +62,8 @@ async def printable(record_id: uuid.UUID, student: CurrentStudent, db: Db) -> HT
 @router.get("/records/{record_id}/collection-code")
 async def collection_code(
     record_id: uuid.UUID, student: CurrentStudent, db: Db, state: RecordsDep
-) -> dict[str, str]:
+) -> CollectionCodeRead:
     await _own_record(db, record_id, student.account_id)
     code = sign_collection_code(state.settings.collection_code_key, str(record_id))
     qr = segno.make(code, error="m")
-    return {"record_id": str(record_id), "code": code, "qr_svg": qr.svg_inline(scale=4)}
+    return CollectionCodeRead(record_id=str(record_id), code=code, qr_svg=qr.svg_inline(scale=4))

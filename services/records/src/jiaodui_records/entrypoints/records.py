@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from jiaodui_runtime.auth import Principal
@@ -11,6 +11,7 @@ from jiaodui_runtime.deps import CurrentPrincipal, Db
 from jiaodui_runtime.errors import Problem
 
 from jiaodui_records.entrypoints.deps import RecordsDep, Staff
+from jiaodui_records.entrypoints.schemas import ProgressGroup, ProgressRead, RecordPage, RecordRead
 from jiaodui_records.service_layer.published import record_read
 from jiaodui_records.store import records
 
@@ -32,7 +33,7 @@ def _scope(
 
 
 @router.get("/records/{record_id}")
-async def get_record(record_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> dict[str, Any]:
+async def get_record(record_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> RecordRead:
     async with db.acquire() as conn:
         row = await records.get(conn, record_id)
         if principal.role == "student":
@@ -47,7 +48,7 @@ async def get_record(record_id: uuid.UUID, principal: CurrentPrincipal, db: Db) 
         row["institution_code"], row["branch"]
     ):
         raise Problem(403, "forbidden_scope", "This record is outside your scope.")
-    return record_read(row)
+    return RecordRead.model_validate(record_read(row))
 
 
 @router.get("/records")
@@ -55,35 +56,49 @@ async def list_records(
     principal: Staff,
     db: Db,
     state: RecordsDep,
-    institution_code: str | None = None,
-    college: str | None = None,
-    class_name: str | None = None,
-    cursor: str | None = None,
+    institution_code: Annotated[str | None, Query(max_length=64)] = None,
+    college: Annotated[str | None, Query(max_length=200)] = None,
+    class_name: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="A name's beginning or a student number's"),
+    ] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> dict[str, Any]:
+) -> RecordPage:
+    """A page of the roster in student-number order; ``next_cursor`` leads to the next."""
     institution, college = _scope(principal, institution_code, college)
+    limit = min(limit, state.settings.records_page_max)
+    search = (q or "").strip() or None
     async with db.acquire() as conn:
         rows = await records.page(
             conn, institution_code=institution, college=college, class_name=class_name,
-            after=cursor, limit=min(limit, state.settings.records_page_max),
+            q=search, after=cursor, limit=limit,
         )  # fmt: skip
+        total = await records.count(
+            conn, institution_code=institution, college=college, class_name=class_name, q=search
+        )
     next_cursor = rows[-1]["student_number"] if len(rows) == limit else None
-    return {"items": [record_read(r) for r in rows], "next_cursor": next_cursor}
+    return RecordPage(
+        items=[RecordRead.model_validate(record_read(r)) for r in rows],
+        total=total,
+        next_cursor=next_cursor,
+    )
 
 
 @router.get("/progress")
 async def progress(
     principal: Staff, db: Db, institution_code: str | None = None, college: str | None = None
-) -> dict[str, Any]:
+) -> ProgressRead:
     """Roster size against matched records, per college (branch) and class."""
     institution, college = _scope(principal, institution_code, college)
     async with db.acquire() as conn:
         rows = await records.progress(conn, institution_code=institution, college=college)
-    groups = [dict(r) for r in rows]
-    return {
-        "institution_code": institution,
-        "college": college,
-        "roster": sum(g["roster"] for g in groups),
-        "matched": sum(g["matched"] for g in groups),
-        "groups": groups,
-    }
+    groups = [ProgressGroup(**dict(r)) for r in rows]
+    return ProgressRead(
+        institution_code=institution,
+        college=college,
+        roster=sum(g.roster for g in groups),
+        matched=sum(g.matched for g in groups),
+        groups=groups,
+    )

@@ -19,7 +19,7 @@ from jiaodui_contracts.records import RecordImported
 from jiaodui_runtime.logging import get_logger
 from jiaodui_runtime.outbox import add_many_to_outbox
 
-from jiaodui_records.adapters.import_files import RawRow, read_rows, remove
+from jiaodui_records.adapters.import_files import RawRow, RowReader, read_rows, remove
 from jiaodui_records.domain.rows import RecordRow, RowError, validate_row
 from jiaodui_records.service_layer.matching import SOURCE, rematch_records
 from jiaodui_records.service_layer.published import record_fields
@@ -39,6 +39,7 @@ class Batch:
     accepted: int = 0
     rejected: int = 0
     errors: list[RowError] = field(default_factory=list)
+    bytes_read: int = 0  # how far into the file this batch ends
 
 
 def next_batch(rows: Iterator[RawRow], *, size: int, secret: bytes, scope: str | None) -> Batch:
@@ -89,9 +90,7 @@ async def _run(pool: asyncpg.Pool, settings: RecordsSettings, import_id: uuid.UU
     scope = job["institution_code"]
 
     def take() -> Batch:
-        return next_batch(
-            rows, size=settings.import_batch_size, secret=settings.identity_hash_key, scope=scope
-        )
+        return _take(rows, settings, scope)
 
     try:
         pending = asyncio.create_task(asyncio.to_thread(take))
@@ -114,6 +113,14 @@ async def _run(pool: asyncpg.Pool, settings: RecordsSettings, import_id: uuid.UU
         await store.set_status(conn, import_id, "done")
     await asyncio.to_thread(remove, path)
     _log.info("import_done", import_id=str(import_id))
+
+
+def _take(rows: RowReader, settings: RecordsSettings, scope: str | None) -> Batch:
+    batch = next_batch(
+        rows, size=settings.import_batch_size, secret=settings.identity_hash_key, scope=scope
+    )
+    batch.bytes_read = rows.bytes_read
+    return batch
 
 
 async def _apply(
@@ -154,5 +161,5 @@ async def _apply(
     await store.advance(
         conn, import_id, lines_done=batch.last_line, total=batch.total,
         accepted=batch.accepted, rejected=batch.rejected, created=created,
-        changed=len(changed) - created,
+        changed=len(changed) - created, errors=len(batch.errors), bytes_done=batch.bytes_read,
     )  # fmt: skip

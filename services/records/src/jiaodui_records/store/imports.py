@@ -49,7 +49,8 @@ async def set_status(
 ) -> None:
     await conn.execute(
         "UPDATE imports SET status = $2, failure = $3,"
-        " finished_at = CASE WHEN $2 IN ('done', 'failed') THEN now() END WHERE import_id = $1",
+        " finished_at = CASE WHEN $2 IN ('done', 'failed') THEN now() END,"
+        " bytes_done = CASE WHEN $2 = 'done' THEN bytes ELSE bytes_done END WHERE import_id = $1",
         import_id,
         status,
         failure,
@@ -66,11 +67,14 @@ async def advance(
     rejected: int,
     created: int,
     changed: int,
+    errors: int,
+    bytes_done: int,
 ) -> None:
     """Add one batch's counts; committed with the batch, so a resumed import goes on."""
     await conn.execute(
         "UPDATE imports SET lines_done = $2, total = total + $3, accepted = accepted + $4,"
-        " rejected = rejected + $5, created = created + $6, changed = changed + $7"
+        " rejected = rejected + $5, created = created + $6, changed = changed + $7,"
+        " errors_total = errors_total + $8, bytes_done = greatest(bytes_done, $9)"
         " WHERE import_id = $1",
         import_id,
         lines_done,
@@ -79,6 +83,8 @@ async def advance(
         rejected,
         created,
         changed,
+        errors,
+        bytes_done,
     )
 
 
@@ -98,12 +104,36 @@ async def add_errors(conn: DbConnection, import_id: uuid.UUID, errors: Sequence[
         )
 
 
-async def errors(conn: DbConnection, import_id: uuid.UUID, limit: int) -> list[asyncpg.Record]:
+async def errors(
+    conn: DbConnection, import_id: uuid.UUID, *, limit: int, offset: int = 0
+) -> list[asyncpg.Record]:
     return list(
         await conn.fetch(
             "SELECT line, field, code FROM import_errors WHERE import_id = $1"
-            " ORDER BY line, field LIMIT $2",
+            " ORDER BY line, field LIMIT $2 OFFSET $3",
             import_id,
             limit,
+            offset,
         )
     )
+
+
+async def recent(
+    conn: DbConnection, *, institution_code: str | None, limit: int, offset: int
+) -> tuple[list[asyncpg.Record], int]:
+    """Newest first; one institution's, or every import (``None``: an admin's view)."""
+    rows = await conn.fetch(
+        "SELECT *, count(*) OVER () AS matching FROM imports"
+        " WHERE ($1::text IS NULL OR institution_code = $1)"
+        " ORDER BY received_at DESC, import_id LIMIT $2 OFFSET $3",
+        institution_code,
+        limit,
+        offset,
+    )
+    if rows:
+        return list(rows), int(rows[0]["matching"])
+    total = await conn.fetchval(
+        "SELECT count(*) FROM imports WHERE ($1::text IS NULL OR institution_code = $1)",
+        institution_code,
+    )
+    return [], int(total or 0)

@@ -95,29 +95,56 @@ async def owned_by(conn: DbConnection, record_id: uuid.UUID, account_id: uuid.UU
     return bool(found)
 
 
+_FILTERS = (
+    "institution_code = $1 AND ($2::text IS NULL OR branch = $2)"
+    " AND ($3::text IS NULL OR class_name = $3)"
+    " AND ($4::text IS NULL OR starts_with(name, $4) OR starts_with(student_number, $4))"
+)
+
+
 async def page(
     conn: DbConnection,
     *,
     institution_code: str,
     college: str | None,
     class_name: str | None,
+    q: str | None = None,
     after: str | None,
     limit: int,
 ) -> list[asyncpg.Record]:
-    """Keyset page in student-number order (unique within an institution)."""
+    """Keyset page in student-number order (unique within an institution); ``q`` is the
+    beginning of a name or of a student number."""
     return list(
         await conn.fetch(
-            "SELECT * FROM records WHERE institution_code = $1"
-            " AND ($2::text IS NULL OR branch = $2) AND ($3::text IS NULL OR class_name = $3)"
-            " AND ($4::text IS NULL OR student_number > $4)"
-            " ORDER BY student_number LIMIT $5",
+            f"SELECT * FROM records WHERE {_FILTERS}"  # noqa: S608 - the filters are ours
+            " AND ($5::text IS NULL OR student_number > $5)"
+            " ORDER BY student_number LIMIT $6",
             institution_code,
             college,
             class_name,
+            q,
             after,
             limit,
         )
     )
+
+
+async def count(
+    conn: DbConnection,
+    *,
+    institution_code: str,
+    college: str | None,
+    class_name: str | None,
+    q: str | None = None,
+) -> int:
+    found = await conn.fetchval(
+        f"SELECT count(*) FROM records WHERE {_FILTERS}",  # noqa: S608 - the filters are ours
+        institution_code,
+        college,
+        class_name,
+        q,
+    )
+    return int(found or 0)
 
 
 async def progress(
