@@ -41,7 +41,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Errata */
+        /**
+         * List Errata
+         * @description The office's queue (staff in scope), oldest first, with counts per status.
+         */
         get: operations["list_errata_v1_errata_get"];
         put?: never;
         /** File Erratum */
@@ -110,7 +113,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Cases */
+        /**
+         * List Cases
+         * @description Support's queue, oldest first, with counts per status.
+         */
         get: operations["list_cases_v1_identity_corrections_get"];
         put?: never;
         /**
@@ -132,7 +138,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read Case */
+        /**
+         * Read Case
+         * @description The case with its history (and, for support, who read the scan).
+         */
         get: operations["read_case_v1_identity_corrections__case_id__get"];
         put?: never;
         post?: never;
@@ -200,7 +209,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Cases */
+        /**
+         * List Cases
+         * @description Support's queue, oldest first, with counts per status.
+         */
         get: operations["list_cases_v1_identity_disputes_get"];
         put?: never;
         /**
@@ -222,7 +234,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read Case */
+        /**
+         * Read Case
+         * @description The case with its history (and, for support, who read the scan).
+         */
         get: operations["read_case_v1_identity_disputes__case_id__get"];
         put?: never;
         post?: never;
@@ -290,7 +305,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My Errata */
+        /**
+         * My Errata
+         * @description The student's errata, newest first, each with its timeline.
+         */
         get: operations["my_errata_v1_me_errata_get"];
         put?: never;
         post?: never;
@@ -338,17 +356,131 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** CaseCounts */
+        CaseCounts: {
+            /** Approved */
+            approved: number;
+            /** Open */
+            open: number;
+            /** Rejected */
+            rejected: number;
+        };
         /** CaseDecision */
         CaseDecision: {
             /** Reason */
             reason?: string | null;
         };
+        /** CaseDetail */
+        CaseDetail: {
+            /** Account Id */
+            account_id: string;
+            /** Case Id */
+            case_id: string;
+            /** Closed At */
+            closed_at: string | null;
+            /** Contact Phone Masked */
+            contact_phone_masked: string;
+            /** Decided By */
+            decided_by: string | null;
+            /** Has Scan */
+            has_scan: boolean;
+            /** History */
+            history: components["schemas"]["HistoryEntry"][];
+            /** Id Number Masked */
+            id_number_masked: string;
+            /**
+             * Id Type
+             * @enum {string}
+             */
+            id_type: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit";
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "correction" | "dispute";
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /** Reason */
+            reason: string | null;
+            /** Reply Email Masked */
+            reply_email_masked: string | null;
+            /** Scan Deleted At */
+            scan_deleted_at: string | null;
+            /**
+             * Scan Reads
+             * @description Who read the scan (support only)
+             */
+            scan_reads: components["schemas"]["ScanRead"][] | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "approved" | "rejected";
+        };
         /** CaseOpened */
         CaseOpened: {
             /** Case Id */
             case_id: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @constant
+             */
+            status: "open";
+        };
+        /** CasePage */
+        CasePage: {
+            /** @description Per status (the status filter aside) */
+            counts: components["schemas"]["CaseCounts"];
+            /** Items */
+            items: components["schemas"]["CaseRead"][];
+            /** Total */
+            total: number;
+        };
+        /** CaseRead */
+        CaseRead: {
+            /** Account Id */
+            account_id: string;
+            /** Case Id */
+            case_id: string;
+            /** Closed At */
+            closed_at: string | null;
+            /** Contact Phone Masked */
+            contact_phone_masked: string;
+            /** Decided By */
+            decided_by: string | null;
+            /** Has Scan */
+            has_scan: boolean;
+            /** Id Number Masked */
+            id_number_masked: string;
+            /**
+             * Id Type
+             * @enum {string}
+             */
+            id_type: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit";
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "correction" | "dispute";
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /** Reason */
+            reason: string | null;
+            /** Reply Email Masked */
+            reply_email_masked: string | null;
+            /** Scan Deleted At */
+            scan_deleted_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "approved" | "rejected";
         };
         /** CaseRejection */
         CaseRejection: {
@@ -360,6 +492,17 @@ export interface components {
          * @enum {string}
          */
         CaseStatus: "open" | "approved" | "rejected";
+        /** ErratumCounts */
+        ErratumCounts: {
+            /** Applied */
+            applied: number;
+            /** Approved */
+            approved: number;
+            /** Filed */
+            filed: number;
+            /** Rejected */
+            rejected: number;
+        };
         /** ErratumCreate */
         ErratumCreate: {
             /** Items */
@@ -372,12 +515,91 @@ export interface components {
              */
             record_id: string;
         };
+        /** ErratumDetail */
+        ErratumDetail: {
+            /**
+             * Account Id
+             * @description The record's student, when known
+             */
+            account_id: string | null;
+            /** Applied At */
+            applied_at: string | null;
+            /**
+             * Awaiting
+             * @description Approved: the fixes still to arrive
+             */
+            awaiting: ("record" | "graduation" | "admission")[];
+            /** Class Name */
+            class_name: string | null;
+            /** Cohort */
+            cohort: string | null;
+            /**
+             * College
+             * @description The record's college (branch, 分院)
+             */
+            college: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /** Erratum Id */
+            erratum_id: string;
+            /**
+             * Filed At
+             * Format: date-time
+             */
+            filed_at: string;
+            /** Filed By */
+            filed_by: string;
+            /**
+             * Filed By Role
+             * @enum {string}
+             */
+            filed_by_role: "student" | "college_staff" | "registrar";
+            /** History */
+            history: components["schemas"]["HistoryEntry"][];
+            /** Institution Code */
+            institution_code: string;
+            /** Items */
+            items: components["schemas"]["ErratumItemRead"][];
+            /** Note */
+            note: string | null;
+            /**
+             * Origin
+             * @enum {string}
+             */
+            origin: "form" | "photo_dispute";
+            /**
+             * Reason
+             * @description The decision's reason (a rejection's always)
+             */
+            reason: string | null;
+            /** Record Id */
+            record_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "filed" | "approved" | "rejected" | "applied";
+            /**
+             * Student Name
+             * @description The record's name (None until known)
+             */
+            student_name: string | null;
+            /** Student Number */
+            student_number: string | null;
+            /** Timeline */
+            timeline: components["schemas"]["StatusStep"][];
+        };
         /** ErratumFiled */
         ErratumFiled: {
             /** Erratum Id */
             erratum_id: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @constant
+             */
+            status: "filed";
         };
         /** ErratumItem */
         ErratumItem: {
@@ -386,11 +608,174 @@ export interface components {
             /** Field */
             field: string;
         };
+        /** ErratumItemRead */
+        ErratumItemRead: {
+            /**
+             * Correct Value
+             * @description The value asked for (for a photo item: what is wrong); None for an ID number, which is kept only masked
+             */
+            correct_value: string | null;
+            /** Correct Value Masked */
+            correct_value_masked: string | null;
+            /**
+             * Field
+             * @enum {string}
+             */
+            field: "name" | "gender" | "birth_date" | "ethnicity" | "id_number" | "student_number" | "exam_number" | "department" | "major" | "class_name" | "level" | "education_type" | "study_form" | "enrollment_date" | "graduation_photo" | "admission_photo";
+            /**
+             * Old Value
+             * @description The record's value when filed (an ID number masked); for a photo item the disputed photo's id (photos serves its image)
+             */
+            old_value: string | null;
+        };
+        /** ErratumPage */
+        ErratumPage: {
+            /** @description Per status, for the filters other than status */
+            counts: components["schemas"]["ErratumCounts"];
+            /** Items */
+            items: components["schemas"]["ErratumRead"][];
+            /**
+             * Total
+             * @description Errata matching every filter, all pages together
+             */
+            total: number;
+        };
+        /** ErratumRead */
+        ErratumRead: {
+            /**
+             * Account Id
+             * @description The record's student, when known
+             */
+            account_id: string | null;
+            /** Applied At */
+            applied_at: string | null;
+            /**
+             * Awaiting
+             * @description Approved: the fixes still to arrive
+             */
+            awaiting: ("record" | "graduation" | "admission")[];
+            /** Class Name */
+            class_name: string | null;
+            /** Cohort */
+            cohort: string | null;
+            /**
+             * College
+             * @description The record's college (branch, 分院)
+             */
+            college: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /** Erratum Id */
+            erratum_id: string;
+            /**
+             * Filed At
+             * Format: date-time
+             */
+            filed_at: string;
+            /** Filed By */
+            filed_by: string;
+            /**
+             * Filed By Role
+             * @enum {string}
+             */
+            filed_by_role: "student" | "college_staff" | "registrar";
+            /** Institution Code */
+            institution_code: string;
+            /** Items */
+            items: components["schemas"]["ErratumItemRead"][];
+            /** Note */
+            note: string | null;
+            /**
+             * Origin
+             * @enum {string}
+             */
+            origin: "form" | "photo_dispute";
+            /**
+             * Reason
+             * @description The decision's reason (a rejection's always)
+             */
+            reason: string | null;
+            /** Record Id */
+            record_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "filed" | "approved" | "rejected" | "applied";
+            /**
+             * Student Name
+             * @description The record's name (None until known)
+             */
+            student_name: string | null;
+            /** Student Number */
+            student_number: string | null;
+            /** Timeline */
+            timeline: components["schemas"]["StatusStep"][];
+        };
         /**
          * ErratumStatus
          * @enum {string}
          */
         ErratumStatus: "filed" | "approved" | "rejected" | "applied";
+        /**
+         * HistoryDetail
+         * @description What the history adds to an action; each key only where that action sets it.
+         */
+        HistoryDetail: {
+            /**
+             * Field
+             * @description item_added: the field
+             */
+            field: string | null;
+            /**
+             * Fields
+             * @description filed: the form's fields
+             */
+            fields: string[] | null;
+            /**
+             * From
+             * @description item_added: from where
+             */
+            from: string | null;
+            /**
+             * Id Number Masked
+             * @description opened: the ID number asked for, masked
+             */
+            id_number_masked: string | null;
+            /**
+             * Kind
+             * @description opened: the identity case's kind
+             */
+            kind: ("correction" | "dispute") | null;
+            /**
+             * Reason
+             * @description approved/rejected: the reason
+             */
+            reason: string | null;
+        };
+        /** HistoryEntry */
+        HistoryEntry: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "opened" | "filed" | "item_added" | "approved" | "rejected" | "record_fixed" | "graduation_fixed" | "admission_fixed" | "applied" | "scan_deleted";
+            /** Actor Id */
+            actor_id: string | null;
+            /**
+             * Actor Role
+             * @enum {string}
+             */
+            actor_role: "student" | "college_staff" | "registrar" | "support" | "system";
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            detail: components["schemas"]["HistoryDetail"];
+        };
         Problem: {
             code: string;
             detail?: string;
@@ -403,6 +788,63 @@ export interface components {
         Rejection: {
             /** Reason */
             reason: string;
+        };
+        /** ScanRead */
+        ScanRead: {
+            /**
+             * Read At
+             * Format: date-time
+             */
+            read_at: string;
+            /** Reader Id */
+            reader_id: string;
+            /**
+             * Reader Role
+             * @enum {string}
+             */
+            reader_role: "student" | "support";
+        };
+        /**
+         * StatusStep
+         * @description One step of an erratum's life: filed → approved or rejected → applied.
+         */
+        StatusStep: {
+            /**
+             * Actor Id
+             * @description None for applied: the fix arrived by itself
+             */
+            actor_id: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Reason
+             * @description Why, for a rejection (or an approval with one)
+             */
+            reason: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "filed" | "approved" | "rejected" | "applied";
+        };
+        /** WindowRead */
+        WindowRead: {
+            /** Cohort */
+            cohort: string;
+            /**
+             * Confirm Until
+             * Format: date-time
+             */
+            confirm_until: string;
+            /** Institution Code */
+            institution_code: string;
+            /** Recheck From */
+            recheck_from: string | null;
+            /** Recheck Until */
+            recheck_until: string | null;
         };
         /** WindowSet */
         WindowSet: {
@@ -493,8 +935,12 @@ export interface operations {
                 status?: components["schemas"]["ErratumStatus"] | null;
                 institution_code?: string | null;
                 college?: string | null;
+                class_name?: string | null;
+                /** @description The beginning of the student's name or number */
+                q?: string | null;
                 filed_after?: string | null;
                 limit?: number;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -508,9 +954,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["ErratumPage"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -574,9 +1018,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ErratumDetail"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -607,9 +1049,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ErratumRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -644,9 +1084,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ErratumRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -665,6 +1103,7 @@ export interface operations {
             query?: {
                 status?: components["schemas"]["CaseStatus"] | null;
                 limit?: number;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -678,9 +1117,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["CasePage"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -753,9 +1190,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CaseDetail"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -790,9 +1225,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CaseRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -827,9 +1260,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CaseRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -854,12 +1285,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The scan (JPEG, re-encoded) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "image/jpeg": string;
+                };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
             "4XX": {
@@ -877,6 +1310,7 @@ export interface operations {
             query?: {
                 status?: components["schemas"]["CaseStatus"] | null;
                 limit?: number;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -890,9 +1324,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["CasePage"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -965,9 +1397,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CaseDetail"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -1002,9 +1432,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CaseRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -1039,9 +1467,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CaseRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -1066,12 +1492,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The scan (JPEG, re-encoded) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "image/jpeg": string;
+                };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
             "4XX": {
@@ -1099,9 +1527,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["ErratumRead"][];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -1130,9 +1556,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["CaseRead"][];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -1168,9 +1592,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WindowRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */

@@ -51,6 +51,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/access/ops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check Ops Access
+         * @description 204 for an ops or admin token; 401 without a valid token; 403 for any other role.
+         */
+        get: operations["check_ops_access_v1_access_ops_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts": {
         parameters: {
             query?: never;
@@ -246,7 +266,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List Staff */
+        get: operations["list_staff_v1_staff_get"];
         put?: never;
         /** Create Staff */
         post: operations["create_staff_v1_staff_post"];
@@ -254,6 +275,23 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Staff */
+        patch: operations["update_staff_v1_staff__account_id__patch"];
         trace?: never;
     };
 }
@@ -308,6 +346,41 @@ export interface components {
             /** Token */
             token: string;
         };
+        /**
+         * Jwk
+         * @description An Ed25519 public key (RFC 8037).
+         */
+        Jwk: {
+            /**
+             * Alg
+             * @constant
+             */
+            alg: "EdDSA";
+            /**
+             * Crv
+             * @constant
+             */
+            crv: "Ed25519";
+            /** Kid */
+            kid: string;
+            /**
+             * Kty
+             * @constant
+             */
+            kty: "OKP";
+            /**
+             * Use
+             * @constant
+             */
+            use: "sig";
+            /** X */
+            x: string;
+        };
+        /** Jwks */
+        Jwks: {
+            /** Keys */
+            keys: components["schemas"]["Jwk"][];
+        };
         /** PasswordRecovery */
         PasswordRecovery: {
             /** Email */
@@ -329,6 +402,45 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        /** ProfileRead */
+        ProfileRead: {
+            /** Account Id */
+            account_id: string;
+            /** Birth Date */
+            birth_date: string | null;
+            /** City */
+            city: string | null;
+            /** College */
+            college: string | null;
+            /** Email */
+            email: string;
+            /** Gender */
+            gender: ("male" | "female") | null;
+            /** Id Number Masked */
+            id_number_masked: string | null;
+            /** Id Type */
+            id_type: ("resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit") | null;
+            /** Institution Code */
+            institution_code: string | null;
+            /** Name */
+            name: string | null;
+            /** Nickname */
+            nickname: string | null;
+            /** Phone Masked */
+            phone_masked: string | null;
+            /** Province */
+            province: string | null;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "student" | "college_staff" | "registrar" | "photographer" | "support" | "ops" | "admin";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "registered" | "email_verified" | "active";
         };
         /** ProfileUpdate */
         ProfileUpdate: {
@@ -395,11 +507,14 @@ export interface components {
             /** Password */
             password: string;
         };
-        /** SessionRead */
-        SessionRead: {
+        /** SessionCreated */
+        SessionCreated: {
             /** Access Token */
             access_token: string;
-            /** Expires In */
+            /**
+             * Expires In
+             * @description Seconds until the access token expires.
+             */
             expires_in: number;
             /**
              * Token Type
@@ -437,6 +552,60 @@ export interface components {
             /** Account Id */
             account_id: string;
         };
+        /** StaffPage */
+        StaffPage: {
+            /** Items */
+            items: components["schemas"]["StaffRead"][];
+            /**
+             * Total
+             * @description Staff accounts matching the filters, over all pages.
+             */
+            total: number;
+        };
+        /** StaffRead */
+        StaffRead: {
+            /** Account Id */
+            account_id: string;
+            /** College */
+            college: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Disabled At */
+            disabled_at: string | null;
+            /** Email */
+            email: string;
+            /** Institution Code */
+            institution_code: string | null;
+            /** Last Login At */
+            last_login_at: string | null;
+            /** Name */
+            name: string | null;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "college_staff" | "registrar" | "photographer" | "support" | "ops" | "admin";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "disabled";
+        };
+        /**
+         * StaffUpdate
+         * @description Fields left out stay as they are; ``disabled`` true ends the account's sessions.
+         */
+        StaffUpdate: {
+            /** College */
+            college?: string | null;
+            /** Disabled */
+            disabled?: boolean | null;
+            /** Institution Code */
+            institution_code?: string | null;
+        };
         /** UsernameRecovery */
         UsernameRecovery: {
             /** Id Number */
@@ -473,9 +642,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Jwks"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -539,6 +706,33 @@ export interface operations {
                         [key: string]: unknown;
                     };
                 };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    check_ops_access_v1_access_ops_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description A problem (RFC 9457) with a stable `code` */
             "4XX": {
@@ -665,9 +859,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ProfileRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -700,9 +892,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ProfileRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -865,7 +1055,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionRead"];
+                    "application/json": components["schemas"]["SessionCreated"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -939,6 +1129,42 @@ export interface operations {
             };
         };
     };
+    list_staff_v1_staff_get: {
+        parameters: {
+            query?: {
+                role?: ("college_staff" | "registrar" | "photographer" | "support" | "ops" | "admin") | null;
+                institution_code?: string | null;
+                /** @description Part of e-mail or name */
+                q?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffPage"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     create_staff_v1_staff_post: {
         parameters: {
             query?: never;
@@ -959,6 +1185,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StaffCreated"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_staff_v1_staff__account_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */

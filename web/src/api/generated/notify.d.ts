@@ -76,7 +76,10 @@ export interface components {
         DeliveryPage: {
             /** Items */
             items: components["schemas"]["DeliveryRead"][];
-            /** Next Before */
+            /**
+             * Next Before
+             * @description Pass as `before` for the next (older) page; null on the last page.
+             */
             next_before: string | null;
         };
         /** DeliveryRead */
@@ -118,8 +121,11 @@ export interface components {
             status: "pending" | "sent" | "failed" | "suppressed";
             /** Subject */
             subject: string | null;
-            /** Template */
-            template: string;
+            /**
+             * Template
+             * @enum {string}
+             */
+            template: "activation" | "existing_account" | "username_reminder" | "password_reset" | "lockout" | "identity_released" | "sms_code" | "identity_matched" | "identity_unmatched" | "photo_confirmed" | "photo_disputed" | "deadline_reminder" | "errata_filed" | "errata_approved" | "errata_rejected" | "errata_applied" | "identity_correction_approved" | "identity_correction_rejected" | "identity_dispute_resolved";
         };
         /** MessagePage */
         MessagePage: {
@@ -128,10 +134,14 @@ export interface components {
         };
         /** MessageRead */
         MessageRead: {
-            /** Body */
+            /**
+             * Body
+             * @description The whole text (plain; links that carry tokens redacted).
+             */
             body: string;
             /**
              * Channel
+             * @description `inbox`: notify knows no address for the account, so it is only shown here.
              * @enum {string}
              */
             channel: "email" | "sms" | "inbox";
@@ -140,14 +150,26 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /** Delivery Status */
-            delivery_status: string | null;
+            /**
+             * Delivery Status
+             * @description How the mail or SMS fared; null for an inbox-only message.
+             */
+            delivery_status: ("pending" | "sent" | "failed" | "suppressed") | null;
+            /**
+             * Excerpt
+             * @description The start of the text on one line, for a list.
+             */
+            excerpt: string;
             /** Message Id */
             message_id: string;
             /** Subject */
             subject: string;
-            /** Template */
-            template: string;
+            /**
+             * Template
+             * @description The kind of message (the template it was made from).
+             * @enum {string}
+             */
+            template: "activation" | "existing_account" | "username_reminder" | "password_reset" | "lockout" | "identity_released" | "sms_code" | "identity_matched" | "identity_unmatched" | "photo_confirmed" | "photo_disputed" | "deadline_reminder" | "errata_filed" | "errata_approved" | "errata_rejected" | "errata_applied" | "identity_correction_approved" | "identity_correction_rejected" | "identity_dispute_resolved";
         };
         Problem: {
             code: string;

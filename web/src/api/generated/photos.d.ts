@@ -41,7 +41,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Batches
+         * @description Recent batches of the institution, newest first, with their files' counts.
+         */
+        get: operations["list_batches_v1_batches_get"];
         put?: never;
         /** Upload Batch */
         post: operations["upload_batch_v1_batches_post"];
@@ -77,6 +81,26 @@ export interface paths {
         };
         /** My Photos */
         get: operations["my_photos_v1_me_photos_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Photos
+         * @description Photos that found no record yet, newest first, with what the manifest said.
+         */
+        get: operations["list_photos_v1_photos_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -136,6 +160,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/records/{record_id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Record Photos
+         * @description One record's photos as its student sees them (the college office's student search).
+         */
+        get: operations["record_photos_v1_records__record_id__photos_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stats": {
         parameters: {
             query?: never;
@@ -145,6 +189,26 @@ export interface paths {
         };
         /** Read Stats */
         get: operations["read_stats_v1_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Windows
+         * @description The windows set for each cohort (times in the display zone, like /v1/me/photos).
+         */
+        get: operations["list_windows_v1_windows_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -179,10 +243,134 @@ export interface components {
             /** Batch Id */
             batch_id: string;
         };
+        /** BatchFileRead */
+        BatchFileRead: {
+            /** File */
+            file: string;
+            /** Photo Id */
+            photo_id: string | null;
+            /**
+             * Reason
+             * @description Why the file is invalid (a check's code) or its photo unlinked.
+             */
+            reason: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "linked" | "unlinked" | "invalid";
+        };
+        /** BatchPage */
+        BatchPage: {
+            /** Items */
+            items: components["schemas"]["BatchSummary"][];
+            /** Total */
+            total: number;
+        };
+        /** BatchRead */
+        BatchRead: {
+            /** Batch Id */
+            batch_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Files */
+            files: components["schemas"]["BatchFileRead"][];
+            /** Finished At */
+            finished_at: string | null;
+            /** Institution Code */
+            institution_code: string;
+            /** Invalid */
+            invalid: number;
+            /** Linked */
+            linked: number;
+            /** Processed */
+            processed: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "processing" | "done" | "interrupted";
+            /** Total */
+            total: number;
+            /** Unlinked */
+            unlinked: number;
+            /**
+             * Uploaded By
+             * @description The uploader's account id.
+             */
+            uploaded_by: string;
+        };
+        /** BatchSummary */
+        BatchSummary: {
+            /** Batch Id */
+            batch_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Institution Code */
+            institution_code: string;
+            /** Invalid */
+            invalid: number;
+            /** Linked */
+            linked: number;
+            /** Processed */
+            processed: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "processing" | "done" | "interrupted";
+            /** Total */
+            total: number;
+            /** Unlinked */
+            unlinked: number;
+            /**
+             * Uploaded By
+             * @description The uploader's account id.
+             */
+            uploaded_by: string;
+        };
+        /** ClassProgress */
+        ClassProgress: {
+            admission: components["schemas"]["SlotCounts"];
+            /** Class Name */
+            class_name: string | null;
+            /** College */
+            college: string;
+            graduation: components["schemas"]["SlotCounts"];
+            /** Institution Code */
+            institution_code: string;
+        };
+        /** CollegeProgress */
+        CollegeProgress: {
+            admission: components["schemas"]["SlotCounts"];
+            /** College */
+            college: string;
+            graduation: components["schemas"]["SlotCounts"];
+            /** Institution Code */
+            institution_code: string;
+            /**
+             * Records
+             * @description Records of the college (each has both kinds of photo).
+             */
+            records: number;
+        };
         /** DisputeCreate */
         DisputeCreate: {
             /** Reason */
             reason: string;
+        };
+        /** KindCounts */
+        KindCounts: {
+            admission: components["schemas"]["SlotCounts"];
+            graduation: components["schemas"]["SlotCounts"];
         };
         /** PhotoAnswer */
         PhotoAnswer: {
@@ -205,6 +393,20 @@ export interface components {
              */
             status: "pending" | "confirmed" | "disputed";
         };
+        /** PhotoSlotRead */
+        PhotoSlotRead: {
+            /** Answered At */
+            answered_at: string | null;
+            /** Image Url */
+            image_url: string | null;
+            /** Photo Id */
+            photo_id: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "missing" | "pending" | "confirmed" | "disputed";
+        };
         Problem: {
             code: string;
             detail?: string;
@@ -212,6 +414,138 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        /** RecordPhotosRead */
+        RecordPhotosRead: {
+            admission: components["schemas"]["PhotoSlotRead"];
+            /** Cohort */
+            cohort: string;
+            graduation: components["schemas"]["PhotoSlotRead"];
+            /** Institution Code */
+            institution_code: string;
+            /** Record Id */
+            record_id: string;
+            window: components["schemas"]["WindowTimes"];
+        };
+        /** SlotCounts */
+        SlotCounts: {
+            /** Confirmed */
+            confirmed: number;
+            /** Disputed */
+            disputed: number;
+            /** Missing */
+            missing: number;
+            /** Pending */
+            pending: number;
+        };
+        /** StatsRead */
+        StatsRead: {
+            /**
+             * Colleges
+             * @description Per institution and college.
+             */
+            colleges: components["schemas"]["CollegeProgress"][];
+            /**
+             * Groups
+             * @description Per institution, college and class.
+             */
+            groups: components["schemas"]["ClassProgress"][];
+            totals: components["schemas"]["KindCounts"];
+            /** Unlinked Photos */
+            unlinked_photos: number;
+        };
+        /** UnlinkedPhotoPage */
+        UnlinkedPhotoPage: {
+            /** Items */
+            items: components["schemas"]["UnlinkedPhotoRead"][];
+            /** Total */
+            total: number;
+        };
+        /** UnlinkedPhotoRead */
+        UnlinkedPhotoRead: {
+            /** Batch Id */
+            batch_id: string;
+            /**
+             * By Collection Code
+             * @description The manifest row gave a collection code.
+             */
+            by_collection_code: boolean;
+            /** File */
+            file: string | null;
+            /**
+             * Id Number Masked
+             * @description The manifest's ID number, masked.
+             */
+            id_number_masked: string | null;
+            /** Institution Code */
+            institution_code: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "graduation" | "admission";
+            /**
+             * Name
+             * @description The name the manifest gave (null for a code row).
+             */
+            name: string | null;
+            /** Photo Id */
+            photo_id: string;
+            /** Reason */
+            reason: ("no_record" | "name_mismatch" | "student_number_mismatch" | "id_mismatch") | null;
+            /** Student Number */
+            student_number: string | null;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+        };
+        /** WindowList */
+        WindowList: {
+            /** Items */
+            items: components["schemas"]["WindowRead"][];
+        };
+        /** WindowRead */
+        WindowRead: {
+            /** Cohort */
+            cohort: string;
+            /**
+             * Confirm Until
+             * Format: date-time
+             */
+            confirm_until: string;
+            /** Institution Code */
+            institution_code: string;
+            /**
+             * Phase
+             * @enum {string}
+             */
+            phase: "open" | "closed" | "recheck" | "over";
+            /**
+             * Recheck From
+             * Format: date-time
+             */
+            recheck_from: string;
+            /**
+             * Recheck Until
+             * Format: date-time
+             */
+            recheck_until: string;
+        };
+        /** WindowTimes */
+        WindowTimes: {
+            /** Confirm Until */
+            confirm_until: string | null;
+            /**
+             * Phase
+             * @enum {string}
+             */
+            phase: "open" | "closed" | "recheck" | "over";
+            /** Recheck From */
+            recheck_from: string | null;
+            /** Recheck Until */
+            recheck_until: string | null;
         };
         /** WindowUpdate */
         WindowUpdate: {
@@ -302,6 +636,39 @@ export interface operations {
             };
         };
     };
+    list_batches_v1_batches_get: {
+        parameters: {
+            query?: {
+                institution_code?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPage"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     upload_batch_v1_batches_post: {
         parameters: {
             query?: never;
@@ -357,9 +724,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["BatchRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -388,9 +753,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["RecordPhotosRead"][];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_photos_v1_photos_get: {
+        parameters: {
+            query?: {
+                institution_code?: string | null;
+                status?: "unlinked";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnlinkedPhotoPage"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -421,9 +818,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PhotoAnswer"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -483,12 +878,52 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The photo (EXIF stripped) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_photos_v1_records__record_id__photos_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
             /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RecordPhotosRead"];
+                };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
             "4XX": {
@@ -519,9 +954,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["StatsRead"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_windows_v1_windows_get: {
+        parameters: {
+            query?: {
+                institution_code?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowList"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -557,9 +1021,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WindowRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */

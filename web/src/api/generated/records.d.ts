@@ -41,7 +41,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Imports
+         * @description Recent imports, newest first: a registrar's institution's, or (admin) any.
+         */
+        get: operations["list_imports_v1_imports_get"];
         put?: never;
         /** Submit Import */
         post: operations["submit_import_v1_imports_post"];
@@ -58,7 +62,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Import */
+        /**
+         * Get Import
+         * @description The import's counts (they grow batch by batch while it runs) and a page of its row
+         *     errors; an import keeps at most ``import_error_limit`` errors (all are counted).
+         */
         get: operations["get_import_v1_imports__import_id__get"];
         put?: never;
         post?: never;
@@ -163,7 +171,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Records */
+        /**
+         * List Records
+         * @description A page of the roster in student-number order; ``next_cursor`` leads to the next.
+         */
         get: operations["list_records_v1_records_get"];
         put?: never;
         post?: never;
@@ -194,6 +205,191 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** CollectionCodeRead */
+        CollectionCodeRead: {
+            /** Code */
+            code: string;
+            /** Qr Svg */
+            qr_svg: string;
+            /** Record Id */
+            record_id: string;
+        };
+        /** ImportAccepted */
+        ImportAccepted: {
+            /** Import Id */
+            import_id: string;
+        };
+        /** ImportError */
+        ImportError: {
+            /** Code */
+            code: string;
+            /**
+             * Field
+             * @description The column, or empty when the whole line is malformed
+             */
+            field: string;
+            /**
+             * Line
+             * @description The file's line (for CSV the header is line 1)
+             */
+            line: number;
+        };
+        /** ImportPage */
+        ImportPage: {
+            /** Items */
+            items: components["schemas"]["ImportSummary"][];
+            /** Total */
+            total: number;
+        };
+        /** ImportRead */
+        ImportRead: {
+            /** Accepted */
+            accepted: number;
+            /** Bytes */
+            bytes: number;
+            /**
+             * Bytes Done
+             * @description How far into the file processing has got
+             */
+            bytes_done: number;
+            /** Changed */
+            changed: number;
+            /** Created */
+            created: number;
+            /**
+             * Errors
+             * @description A page of the kept errors, in line order
+             */
+            errors: components["schemas"]["ImportError"][];
+            /**
+             * Errors Kept
+             * @description Errors kept for this import (at most the limit)
+             */
+            errors_kept: number;
+            /**
+             * Errors Total
+             * @description Errors found, kept or not
+             */
+            errors_total: number;
+            /** Failure */
+            failure: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "csv" | "ndjson";
+            /** Import Id */
+            import_id: string;
+            /**
+             * Institution Code
+             * @description None: an admin's (any institution)
+             */
+            institution_code: string | null;
+            /**
+             * Progress
+             * @description bytes_done / bytes (below 1 until done)
+             */
+            progress: number;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Rejected */
+            rejected: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "running" | "done" | "failed";
+            /** Submitted By */
+            submitted_by: string;
+            /** Total */
+            total: number;
+            /** Unchanged */
+            unchanged: number;
+        };
+        /**
+         * ImportSummary
+         * @description An import and its counts, committed batch by batch while it runs.
+         */
+        ImportSummary: {
+            /** Accepted */
+            accepted: number;
+            /** Bytes */
+            bytes: number;
+            /**
+             * Bytes Done
+             * @description How far into the file processing has got
+             */
+            bytes_done: number;
+            /** Changed */
+            changed: number;
+            /** Created */
+            created: number;
+            /** Failure */
+            failure: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "csv" | "ndjson";
+            /** Import Id */
+            import_id: string;
+            /**
+             * Institution Code
+             * @description None: an admin's (any institution)
+             */
+            institution_code: string | null;
+            /**
+             * Progress
+             * @description bytes_done / bytes (below 1 until done)
+             */
+            progress: number;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Rejected */
+            rejected: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "running" | "done" | "failed";
+            /** Submitted By */
+            submitted_by: string;
+            /** Total */
+            total: number;
+            /** Unchanged */
+            unchanged: number;
+        };
+        /** MatchHint */
+        MatchHint: {
+            /** En */
+            en: string;
+            /** Zh */
+            zh: string;
+        };
+        /** MatchRead */
+        MatchRead: {
+            hint: components["schemas"]["MatchHint"];
+            /**
+             * Reason
+             * @description Why no record matches (only when unmatched)
+             */
+            reason: ("no_record" | "name_mismatch") | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "matched" | "unmatched" | "pending";
+        };
         Problem: {
             code: string;
             detail?: string;
@@ -201,6 +397,135 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        /** ProgressGroup */
+        ProgressGroup: {
+            /** Branch */
+            branch: string;
+            /** Class Name */
+            class_name: string | null;
+            /** Matched */
+            matched: number;
+            /** Roster */
+            roster: number;
+        };
+        /** ProgressRead */
+        ProgressRead: {
+            /** College */
+            college: string | null;
+            /** Groups */
+            groups: components["schemas"]["ProgressGroup"][];
+            /** Institution Code */
+            institution_code: string;
+            /** Matched */
+            matched: number;
+            /** Roster */
+            roster: number;
+        };
+        /** RecordPage */
+        RecordPage: {
+            /** Items */
+            items: components["schemas"]["RecordRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+            /**
+             * Total
+             * @description Records matching the filters, all pages together
+             */
+            total: number;
+        };
+        /**
+         * RecordRead
+         * @description A record as its owner and staff in scope see it: the ID number only masked, each
+         *     coded value with its Chinese label beside it (``level`` → ``level_label``).
+         */
+        RecordRead: {
+            /**
+             * Birth Date
+             * Format: date
+             */
+            birth_date: string;
+            /**
+             * Branch
+             * @description The college (分院)
+             */
+            branch: string;
+            /** Class Name */
+            class_name: string | null;
+            /** Cohort */
+            cohort: string;
+            /** Department */
+            department: string | null;
+            /** Duration Years */
+            duration_years: number | null;
+            /**
+             * Education Type
+             * @enum {string}
+             */
+            education_type: "regular" | "adult" | "online" | "open" | "self_study";
+            /** Education Type Label */
+            education_type_label: string;
+            /** Enrollment Date */
+            enrollment_date: string | null;
+            /** Ethnicity */
+            ethnicity: string | null;
+            /** Exam Number */
+            exam_number: string | null;
+            /**
+             * Gender
+             * @enum {string}
+             */
+            gender: "male" | "female";
+            /** Gender Label */
+            gender_label: string;
+            /** Id Number Masked */
+            id_number_masked: string;
+            /**
+             * Id Type
+             * @enum {string}
+             */
+            id_type: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit";
+            /** Institution Code */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "associate" | "bachelor" | "bachelor_from_associate" | "second_bachelor" | "master" | "doctor";
+            /** Level Label */
+            level_label: string;
+            /** Major */
+            major: string;
+            /** Name */
+            name: string;
+            /** Record Id */
+            record_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "enrolled" | "suspended" | "retained" | "withdrawn" | "expelled" | "graduated" | "completed" | "incomplete";
+            /** Status Label */
+            status_label: string;
+            /** Student Number */
+            student_number: string;
+            /**
+             * Study Form
+             * @enum {string}
+             */
+            study_form: "full_time" | "part_time" | "correspondence" | "spare_time" | "off_job" | "online";
+            /** Study Form Label */
+            study_form_label: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
     };
     responses: never;
@@ -273,6 +598,39 @@ export interface operations {
             };
         };
     };
+    list_imports_v1_imports_get: {
+        parameters: {
+            query?: {
+                institution_code?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPage"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     submit_import_v1_imports_post: {
         parameters: {
             query?: never;
@@ -293,9 +651,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
+                    "application/json": components["schemas"]["ImportAccepted"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -311,7 +667,10 @@ export interface operations {
     };
     get_import_v1_imports__import_id__get: {
         parameters: {
-            query?: never;
+            query?: {
+                errors_offset?: number;
+                errors_limit?: number | null;
+            };
             header?: never;
             path: {
                 import_id: string;
@@ -326,9 +685,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ImportRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -357,9 +714,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["MatchRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -388,9 +743,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["RecordRead"][];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -421,9 +774,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
+                    "application/json": components["schemas"]["CollectionCodeRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -486,9 +837,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ProgressRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -508,6 +857,8 @@ export interface operations {
                 institution_code?: string | null;
                 college?: string | null;
                 class_name?: string | null;
+                /** @description A name's beginning or a student number's */
+                q?: string | null;
                 cursor?: string | null;
                 limit?: number;
             };
@@ -523,9 +874,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RecordPage"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -556,9 +905,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RecordRead"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
