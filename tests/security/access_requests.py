@@ -37,6 +37,7 @@ def _bodies(world: World) -> dict[tuple[str, str, str], dict[str, Any]]:
         ("identity", "PATCH", "/v1/me"): {"json": {"nickname": "矩阵"}},
         ("identity", "PUT", "/v1/me/realname"): {"json": _realname()},
         ("identity", "POST", "/v1/sms-codes"): {"json": {"phone": "not-a-phone"}},
+        ("identity", "PATCH", "/v1/staff/{account_id}"): {"json": {"institution_code": ""}},
         ("records", "POST", "/v1/imports"): {
             "content": csv,
             "headers": {"Content-Type": "text/csv"},
@@ -45,6 +46,9 @@ def _bodies(world: World) -> dict[tuple[str, str, str], dict[str, Any]]:
         ("records", "GET", "/v1/records"): scope,
         ("records", "GET", "/v1/progress"): scope,
         ("photos", "GET", "/v1/stats"): scope,
+        ("photos", "GET", "/v1/batches"): scope,
+        ("photos", "GET", "/v1/windows"): scope,
+        ("photos", "GET", "/v1/photos"): scope,
         ("photos", "PUT", "/v1/windows/{institution_code}/{cohort}"): {"json": _backwards_window()},
         ("photos", "POST", "/v1/photos/{photo_id}/dispute"): {"json": {"reason": "不是我"}},
         ("corrections", "POST", "/v1/errata"): {

@@ -144,6 +144,9 @@ IDENTITY = [
     Rule("identity", "PUT", "/v1/me/realname", SIGNED_IN_ONLY),
     Rule("identity", "POST", "/v1/sms-codes", SIGNED_IN_ONLY),
     Rule("identity", "POST", "/v1/staff", cells([Role.ADMIN])),
+    # not in DESIGN: the admin's staff list, and changing a staff account's scope or disabling it
+    Rule("identity", "GET", "/v1/staff", cells([Role.ADMIN])),
+    Rule("identity", "PATCH", "/v1/staff/{account_id}", cells([Role.ADMIN])),
 ]
 
 RECORDS = [
@@ -206,6 +209,44 @@ PHOTOS = [
     ),
     Rule("photos", "PUT", "/v1/windows/{institution_code}/{cohort}", WINDOWS, ADMIN_WINDOWS),
     Rule("photos", "GET", "/v1/me/photos", STUDENT_ONLY),
+    # not in DESIGN: the staff workbenches' lists (asked for institution A)
+    Rule(
+        "photos",
+        "GET",
+        "/v1/batches",
+        cells(
+            [Role.REGISTRAR, Role.PHOTOGRAPHER, Role.ADMIN],
+            scoped(Role.REGISTRAR_OUT, Role.PHOTOGRAPHER_OUT),
+        ),
+    ),
+    Rule(
+        "photos",
+        "GET",
+        "/v1/windows",
+        cells(
+            [Role.REGISTRAR, Role.COLLEGE_STAFF, Role.COLLEGE_OTHER, Role.ADMIN],
+            scoped(Role.REGISTRAR_OUT, Role.COLLEGE_OUT),
+        ),
+    ),
+    Rule(
+        "photos",
+        "GET",
+        "/v1/photos",
+        cells(
+            [Role.REGISTRAR, Role.PHOTOGRAPHER],
+            scoped(Role.REGISTRAR_OUT, Role.PHOTOGRAPHER_OUT),
+        ),
+    ),
+    # one record's slots: the roster's readers (the college office's student search)
+    Rule(
+        "photos",
+        "GET",
+        "/v1/records/{record_id}/photos",
+        cells(
+            [Role.REGISTRAR, Role.COLLEGE_STAFF, *GLOBAL],
+            scoped(Role.REGISTRAR_OUT, Role.COLLEGE_OTHER, Role.COLLEGE_OUT),
+        ),
+    ),
     Rule(
         "photos",
         "GET",

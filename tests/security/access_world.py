@@ -136,6 +136,7 @@ async def build_world(gateway: httpx.AsyncClient, stack: StackEndpoints) -> Worl
     )
     accounts = {**staff, Role.ADMIN: admin, Role.OWNER: owner, Role.OTHER_STUDENT: other}
     world = World(gateway, accounts, a, b, {"institution_code": a, "cohort": COHORT})
+    world.ids["account_id"] = accounts[Role.PHOTOGRAPHER_OUT].account_id  # a staff account
     registrar = accounts[Role.REGISTRAR].headers
     await put_windows(gateway, registrar, a, COHORT, phase="confirm")
     imported = await gateway.post(

@@ -4,21 +4,38 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, Field
 
 from jiaodui_runtime.kafka import kafka_reachable
 
 router = APIRouter(tags=["health"])
 
 
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Checks(BaseModel):
+    database: bool
+    redis: bool
+    kafka: bool
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "unavailable"] = Field(description="503 when unavailable.")
+    checks: Checks
+
+
 @router.get("/healthz")
-async def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+async def healthz() -> Health:
+    return Health(status="ok")
 
 
-@router.get("/readyz")
+@router.get("/readyz", response_model=Readiness)
 async def readyz(request: Request, response: Response) -> dict[str, object]:
     rt = request.app.state.runtime
 

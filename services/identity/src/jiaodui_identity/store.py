@@ -255,3 +255,84 @@ async def delete_unverified_before(conn: DbConnection, age: timedelta) -> int:
         age,
     )
     return int(result.split()[-1])
+
+
+_STAFF_COLUMNS = (
+    "id, email, name, role, institution_code, college, created_at, last_login_at, disabled_at"
+)
+_STAFF_WHERE = (
+    "role <> 'student' AND ($1::text IS NULL OR role = $1)"
+    " AND ($2::text IS NULL OR institution_code = $2)"
+    " AND ($3::text IS NULL OR email ILIKE $3 OR name ILIKE $3)"
+)
+# module constants, not input: safe to format
+_STAFF_PAGE = (
+    f"SELECT {_STAFF_COLUMNS}, count(*) OVER () AS total FROM accounts"  # noqa: S608
+    f" WHERE {_STAFF_WHERE} ORDER BY created_at DESC, id LIMIT $4 OFFSET $5"
+)
+_STAFF_COUNT = f"SELECT count(*) FROM accounts WHERE {_STAFF_WHERE}"  # noqa: S608
+_STAFF_FOR_UPDATE = (
+    f"SELECT {_STAFF_COLUMNS} FROM accounts WHERE id = $1 AND role <> 'student'"  # noqa: S608
+    " FOR UPDATE"
+)
+_UPDATE_STAFF = (
+    "UPDATE accounts SET institution_code = $2, college = $3, updated_at = now(),"  # noqa: S608
+    " disabled_at = CASE WHEN NOT $4 THEN NULL ELSE coalesce(disabled_at, now()) END,"
+    " disabled_by = CASE WHEN NOT $4 THEN NULL"
+    " WHEN disabled_at IS NULL THEN $5 ELSE disabled_by END"
+    f" WHERE id = $1 RETURNING {_STAFF_COLUMNS}"
+)
+
+
+def _like(text: str) -> str:
+    """A substring pattern for ILIKE, with the caller's wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def staff_page(
+    conn: DbConnection,
+    *,
+    role: str | None,
+    institution_code: str | None,
+    q: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[asyncpg.Record], int]:
+    """Staff accounts, newest first, and how many match in all (index accounts_staff)."""
+    args = (role, institution_code, _like(q) if q else None)
+    rows = await conn.fetch(_STAFF_PAGE, *args, limit, offset)
+    if rows:
+        return rows, int(rows[0]["total"])
+    return rows, int(await conn.fetchval(_STAFF_COUNT, *args)) if offset else 0
+
+
+async def staff_by_id(conn: DbConnection, account_id: uuid.UUID) -> asyncpg.Record | None:
+    """A staff account, locked for an update by the caller's transaction."""
+    return await conn.fetchrow(_STAFF_FOR_UPDATE, account_id)
+
+
+async def update_staff(
+    conn: DbConnection,
+    account_id: uuid.UUID,
+    *,
+    institution_code: str | None,
+    college: str | None,
+    disabled: bool,
+    by: uuid.UUID,
+) -> asyncpg.Record:
+    row = await conn.fetchrow(_UPDATE_STAFF, account_id, institution_code, college, disabled, by)
+    assert row is not None
+    return row
+
+
+async def record_staff_login(conn: DbConnection, account_id: uuid.UUID) -> asyncpg.Record | None:
+    """Note a staff login and return the account's current claims; None when disabled.
+
+    The update waits for an admin's change of this account in flight, so the token is
+    issued with the scope (or refusal) that change commits."""
+    return await conn.fetchrow(
+        "UPDATE accounts SET last_login_at = now() WHERE id = $1 AND disabled_at IS NULL"
+        " RETURNING id, role, status, institution_code, college",
+        account_id,
+    )

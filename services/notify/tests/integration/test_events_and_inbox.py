@@ -77,6 +77,9 @@ async def test_a_student_without_a_known_address_reads_it_in_the_inbox(service: 
     )
     [item] = await eventually(lambda: inbox(service, account, 1), what="the inbox message")
     assert item["channel"] == "inbox" and item["delivery_status"] is None
+    assert item["template"] == "identity_unmatched" and item["subject"]
+    one_line = " ".join(str(item["body"]).split())
+    assert one_line.startswith(str(item["excerpt"]).removesuffix("…")) and item["excerpt"]
     assert "https://jiaodui.test/id-correction.html" in str(item["body"])
     rows = await service.fetch("SELECT 1 FROM deliveries WHERE account_id = $1", uuid.UUID(account))
     assert rows == []

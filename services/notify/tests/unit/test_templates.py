@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from typing import get_args
 
 import pytest
 from jiaodui_contracts import Contract
@@ -12,7 +13,16 @@ from jiaodui_contracts import corrections as k
 from jiaodui_contracts import photos as p
 from jiaodui_contracts import records as r
 from jiaodui_notify.adapters.templates import LANGUAGES, Templates
-from jiaodui_notify.domain.notices import BUILDERS, REDACTED, SECRETS, notice_for, redacted
+from jiaodui_notify.domain.notices import (
+    BUILDERS,
+    EXCERPT_CHARS,
+    REDACTED,
+    SECRETS,
+    Template,
+    excerpt,
+    notice_for,
+    redacted,
+)
 from jinja2 import UndefinedError
 
 BASE = "https://jiaodui.example.edu.cn"
@@ -188,3 +198,14 @@ def test_an_erratum_nobody_owns_tells_nobody() -> None:
         filed_at=NOW,
     )
     assert notice_for(filed, base_url=BASE) is None
+
+
+def test_the_message_kinds_are_the_templates(templates: Templates) -> None:
+    """The inbox's and the delivery log's ``template`` enum is the set of templates."""
+    assert set(get_args(Template)) == set(templates.names())
+
+
+def test_an_excerpt_is_one_short_line() -> None:
+    assert excerpt("短信\n\n  内容") == "短信 内容"
+    long = excerpt("字" * 300)
+    assert len(long) == EXCERPT_CHARS and long.endswith("…")

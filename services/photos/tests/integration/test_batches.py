@@ -91,7 +91,13 @@ async def test_each_file_gets_its_own_result(world: World) -> None:
     }
     assert files["bob2.jpg"]["reason"] == "student_number_mismatch"
     assert files["ghost.jpg"]["reason"] == "no_record"
-    assert files["text.jpg"] == {"file": "text.jpg", "status": "invalid", "reason": "image_corrupt"}
+    assert files["text.jpg"] == {
+        "file": "text.jpg",
+        "photo_id": None,
+        "status": "invalid",
+        "reason": "image_corrupt",
+    }
+    assert files["ann.jpg"]["reason"] is None
     assert files["small.jpg"]["reason"] == "wrong_dimensions"
     assert files["absent.jpg"]["reason"] == "missing_in_archive"
     assert files["other.jpg"]["reason"] == "out_of_scope"

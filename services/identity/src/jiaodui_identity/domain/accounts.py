@@ -58,3 +58,23 @@ def new_link_token() -> tuple[str, str]:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# What each staff role is scoped to; the other staff roles (support, ops, admin) see everything.
+STAFF_SCOPE = {
+    "registrar": ("institution",),
+    "photographer": ("institution",),
+    "college_staff": ("institution", "college"),
+}
+
+
+def staff_scope_problem(role: str, institution_code: str | None, college: str | None) -> str | None:
+    """Why this scope does not fit the role (a problem code), or None."""
+    scope = STAFF_SCOPE.get(role, ())
+    if "institution" in scope and not institution_code:
+        return "institution_required"
+    if "college" in scope and not college:
+        return "college_required"
+    if (institution_code and "institution" not in scope) or (college and "college" not in scope):
+        return "scope_not_applicable"
+    return None

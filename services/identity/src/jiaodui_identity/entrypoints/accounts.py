@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, status
 from jiaodui_runtime.deps import Db
 from jiaodui_runtime.errors import Problem
@@ -11,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from jiaodui_identity.domain.accounts import check_password, is_valid_email, normalise_email
 from jiaodui_identity.entrypoints.deps import IdentityDep
+from jiaodui_identity.entrypoints.schemas import Accepted, ActivationRead
 from jiaodui_identity.service_layer import accounts as account_cases
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
@@ -29,17 +28,6 @@ class ActivationMailRequest(BaseModel):
 
 class ActivationRequest(BaseModel):
     token: str = Field(min_length=10, max_length=200)
-
-
-class ActivationRead(BaseModel):
-    account_id: str
-    status: Literal["email_verified", "active"]
-    access_token: str
-    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - a scheme name
-
-
-class Accepted(BaseModel):
-    status: Literal["accepted"] = "accepted"
 
 
 def valid_email(raw: str) -> str:

@@ -12,11 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jiaodui_identity.domain.realname import RealName, normalise_mobile
 from jiaodui_identity.entrypoints.deps import IdentityDep
+from jiaodui_identity.entrypoints.schemas import Accepted, IdType, ProfileRead, RealNameRead
 from jiaodui_identity.service_layer import profile, realname
 
 router = APIRouter(tags=["me"])
-
-IdType = Literal["resident_id", "passport", "hk_macao_permit", "taiwan_permit"]
 
 
 class RealNameUpdate(BaseModel):
@@ -33,17 +32,9 @@ class RealNameUpdate(BaseModel):
     consent_sensitive: bool = False
 
 
-class RealNameRead(BaseModel):
-    status: Literal["active"]
-
-
 class SmsCodeRequest(BaseModel):
     phone: str = Field(max_length=20)
     purpose: Literal["realname", "phone_change"] = "realname"
-
-
-class Accepted(BaseModel):
-    status: Literal["accepted"] = "accepted"
 
 
 def _mobile(raw: str | None) -> str | None:
@@ -55,7 +46,7 @@ def _mobile(raw: str | None) -> str | None:
     return phone
 
 
-@router.get("/v1/me")
+@router.get("/v1/me", response_model=ProfileRead)
 async def read_me(principal: CurrentPrincipal, pool: Db) -> dict[str, Any]:
     return await profile.read_profile(pool, principal)
 
@@ -69,7 +60,7 @@ class ProfileUpdate(BaseModel):
     city: str | None = Field(default=None, max_length=50)
 
 
-@router.patch("/v1/me")
+@router.patch("/v1/me", response_model=ProfileRead)
 async def update_me(body: ProfileUpdate, principal: CurrentPrincipal, pool: Db) -> dict[str, Any]:
     return await profile.update_profile(pool, principal, body.model_dump(exclude_unset=True))
 

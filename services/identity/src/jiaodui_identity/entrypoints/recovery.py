@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, Response, status
 from jiaodui_runtime.deps import Db, Runtime
 from jiaodui_runtime.errors import Problem
@@ -12,6 +10,7 @@ from pydantic import BaseModel, Field
 from jiaodui_identity.domain.accounts import check_password
 from jiaodui_identity.entrypoints.accounts import valid_email
 from jiaodui_identity.entrypoints.deps import IdentityDep
+from jiaodui_identity.entrypoints.schemas import Accepted, IdType
 from jiaodui_identity.service_layer import recovery
 
 router = APIRouter(prefix="/v1/recovery", tags=["recovery"])
@@ -19,7 +18,7 @@ router = APIRouter(prefix="/v1/recovery", tags=["recovery"])
 
 class UsernameRecovery(BaseModel):
     name: str = Field(min_length=1, max_length=50)
-    id_type: Literal["resident_id", "passport", "hk_macao_permit", "taiwan_permit"]
+    id_type: IdType
     id_number: str = Field(min_length=1, max_length=32)
 
 
@@ -31,10 +30,6 @@ class PasswordReset(BaseModel):
     token: str = Field(min_length=10, max_length=200)
     password: str = Field(max_length=128)
     password_confirm: str = Field(max_length=128)
-
-
-class Accepted(BaseModel):
-    status: Literal["accepted"] = "accepted"
 
 
 @router.post("/username", status_code=status.HTTP_202_ACCEPTED)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, Request, Response, status
 from jiaodui_runtime.deps import CurrentPrincipal, Db, Runtime
 from pydantic import BaseModel, Field
 
 from jiaodui_identity.domain.accounts import normalise_email
 from jiaodui_identity.entrypoints.deps import IdentityDep
+from jiaodui_identity.entrypoints.schemas import SessionCreated
 from jiaodui_identity.service_layer import sessions
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
@@ -20,19 +19,18 @@ class SessionCreate(BaseModel):
     password: str = Field(max_length=128)
 
 
-class SessionRead(BaseModel):
-    access_token: str
-    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - a scheme name
-    expires_in: int
-
-
 def client_ip(request: Request) -> str:
     # The gateway sets X-Real-IP from the connection (a client's own value is replaced).
     return request.headers.get("x-real-ip") or (request.client.host if request.client else "-")
 
 
 @router.post("")
-async def log_in(body: SessionCreate, request: Request, pool: Db, idn: IdentityDep) -> SessionRead:
+async def log_in(
+    body: SessionCreate, request: Request, pool: Db, idn: IdentityDep
+) -> SessionCreated:
+    """401 `invalid_credentials` for a wrong password or an unknown address alike; 423
+    `account_locked` after repeated failures; 423 `account_disabled` (to the right password
+    only) for a staff account an admin disabled."""
     session = await sessions.log_in(
         pool,
         idn,
@@ -40,7 +38,7 @@ async def log_in(body: SessionCreate, request: Request, pool: Db, idn: IdentityD
         password=body.password,
         client_ip=client_ip(request),
     )
-    return SessionRead(access_token=session.access_token, expires_in=session.expires_in)
+    return SessionCreated(access_token=session.access_token, expires_in=session.expires_in)
 
 
 @router.delete("/current", status_code=status.HTTP_204_NO_CONTENT)

@@ -1,4 +1,4 @@
-"""The account's own profile (GET/PATCH /v1/me) and staff accounts."""
+"""The account's own profile (GET/PATCH /v1/me)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 from jiaodui_contracts.identity import AccountNameChanged
-from jiaodui_runtime.auth import STAFF_ROLES, Principal
+from jiaodui_runtime.auth import Principal
 from jiaodui_runtime.errors import Problem
 from jiaodui_runtime.outbox import add_to_outbox
 from jiaodui_runtime.privacy import mask_phone
@@ -15,15 +15,10 @@ from jiaodui_runtime.privacy import mask_phone
 from jiaodui_identity import store
 from jiaodui_identity.domain.accounts import AccountStatus
 from jiaodui_identity.domain.realname import NAME_MAX, NICKNAME_MAX, normalise_name
-from jiaodui_identity.state import SOURCE, Identity
+from jiaodui_identity.state import SOURCE
 
 IMMUTABLE = frozenset({"id_type", "id_number", "gender", "birth_date", "email"})
 EDITABLE = frozenset({"name", "nickname", "province", "city"})
-SCOPED_ROLES = {
-    "registrar": ("institution",),
-    "photographer": ("institution",),
-    "college_staff": ("institution", "college"),
-}
 
 
 def profile_of(account: asyncpg.Record) -> dict[str, Any]:
@@ -90,41 +85,3 @@ async def update_profile(
                 source=SOURCE,
             )
     return profile_of(after)
-
-
-async def create_staff(
-    pool: asyncpg.Pool,
-    idn: Identity,
-    *,
-    email: str,
-    password: str,
-    role: str,
-    institution_code: str | None,
-    college: str | None,
-) -> str:
-    if role not in STAFF_ROLES:
-        raise Problem(422, "role_invalid", "Unknown staff role.")
-    scope = SCOPED_ROLES.get(role, ())
-    if "institution" in scope and not institution_code:
-        raise Problem(422, "institution_required", "This role needs an institution_code.")
-    if "college" in scope and not college:
-        raise Problem(422, "college_required", "This role needs a college.")
-    if not scope:
-        institution_code = college = None
-    elif "college" not in scope:
-        college = None
-    password_hash = await idn.passwords.hash(password)
-    try:
-        async with pool.acquire() as conn, conn.transaction():
-            account_id = await store.insert_account(
-                conn,
-                email=email,
-                password_hash=password_hash,
-                status=AccountStatus.ACTIVE,
-                role=role,
-                institution_code=institution_code,
-                college=college,
-            )
-    except asyncpg.UniqueViolationError as exc:
-        raise Problem(409, "email_taken", "An account with this e-mail exists.") from exc
-    return str(account_id)

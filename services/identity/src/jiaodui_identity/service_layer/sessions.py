@@ -39,6 +39,13 @@ def _invalid() -> Problem:
     return Problem(401, "invalid_credentials", "The e-mail address or the password is wrong.")
 
 
+def _disabled() -> Problem:
+    # only said to a caller who gave the right password: it reveals nothing to others
+    return Problem(
+        423, "account_disabled", "This account was disabled by an administrator; ask them."
+    )
+
+
 def issue_access_token(idn: Identity, account: asyncpg.Record) -> Session:
     ttl = idn.settings.access_token_ttl_s
     token = idn.signer.issue(
@@ -93,11 +100,19 @@ async def log_in(
     if not ok:
         await _count_failure(pool, idn, account)
         raise _invalid()
+    if account["disabled_at"] is not None:
+        raise _disabled()
     await idn.redis.delete(_failures_key(account["id"]))
     if idn.passwords.needs_rehash(account["password_hash"]):
         async with pool.acquire() as conn:
             await store.replace_password(conn, account["id"], await idn.passwords.hash(password))
-    return issue_access_token(idn, account)
+    if account["role"] == "student":  # students are not administered: no second look
+        return issue_access_token(idn, account)
+    async with pool.acquire() as conn:
+        current = await store.record_staff_login(conn, account["id"])
+    if current is None:  # disabled while the password was being checked
+        raise _disabled()
+    return issue_access_token(idn, current)
 
 
 async def _count_failure(pool: asyncpg.Pool, idn: Identity, account: asyncpg.Record) -> None:

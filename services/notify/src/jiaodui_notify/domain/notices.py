@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Literal
 
 from jiaodui_contracts import Contract
 from jiaodui_contracts import commands as c
@@ -20,6 +20,29 @@ from jiaodui_contracts import records as r
 
 from jiaodui_notify.domain.delivery import Channel
 
+Template = Literal[
+    "activation",
+    "existing_account",
+    "username_reminder",
+    "password_reset",
+    "lockout",
+    "identity_released",
+    "sms_code",
+    "identity_matched",
+    "identity_unmatched",
+    "photo_confirmed",
+    "photo_disputed",
+    "deadline_reminder",
+    "errata_filed",
+    "errata_approved",
+    "errata_rejected",
+    "errata_applied",
+    "identity_correction_approved",
+    "identity_correction_rejected",
+    "identity_dispute_resolved",
+]
+"""Every kind of message; each has a template of that name in both languages."""
+EXCERPT_CHARS = 120
 SECRETS = frozenset({"activation_url", "reset_url", "code"})
 REDACTED = "[***]"
 _CHINA = timezone(timedelta(hours=8))
@@ -27,7 +50,7 @@ _CHINA = timezone(timedelta(hours=8))
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    template: str
+    template: Template
     account_id: str | None
     context: Mapping[str, Any]
     channel: Channel = "email"
@@ -38,6 +61,12 @@ class Notice:
 
 def redacted(context: Mapping[str, Any]) -> dict[str, Any]:
     return {k_: (REDACTED if k_ in SECRETS else v) for k_, v in context.items()}
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a message on one line, for a list of messages."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def local_time(moment: datetime) -> str:
@@ -52,11 +81,11 @@ def _fields(changes: list[k.FieldChange]) -> list[str]:
 Builder = Callable[[Any, str], Notice]
 
 
-def _mail(template: str, to: str, account_id: str, locale: str, **context: Any) -> Notice:
+def _mail(template: Template, to: str, account_id: str, locale: str, **context: Any) -> Notice:
     return Notice(template, account_id, context, to=to, locale=locale)
 
 
-def _event(template: str, account_id: str | None, base: str, **context: Any) -> Notice:
+def _event(template: Template, account_id: str | None, base: str, **context: Any) -> Notice:
     links = {
         "portal_url": f"{base}/",
         "record_url": f"{base}/record.html",

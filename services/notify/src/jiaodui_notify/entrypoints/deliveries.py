@@ -7,38 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from jiaodui_runtime.deps import Db
-from pydantic import BaseModel
 
-from jiaodui_notify.domain.delivery import Channel, Status
+from jiaodui_notify.domain.delivery import Status
 from jiaodui_notify.entrypoints.deps import OpsOrAdmin
+from jiaodui_notify.entrypoints.schemas import DeliveryPage, DeliveryRead
 from jiaodui_notify.service_layer.notices import recipient_key
 from jiaodui_notify.store import deliveries
 
 router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"])
-
-
-class DeliveryRead(BaseModel):
-    delivery_id: str
-    channel: Channel
-    template: str
-    recipient_masked: str
-    account_id: str | None
-    status: Status
-    attempts: int
-    error: str | None
-    cause_type: str | None
-    cause_event_id: str
-    subject: str | None
-    created_at: datetime
-    sent_at: datetime | None
-    failed_at: datetime | None
-    next_attempt_at: datetime | None
-
-
-class DeliveryPage(BaseModel):
-    items: list[DeliveryRead]
-    next_before: datetime | None
-    """Pass as ``before`` for the next (older) page; null on the last page."""
 
 
 @router.get("")

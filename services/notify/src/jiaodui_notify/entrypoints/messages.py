@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from jiaodui_runtime.deps import CurrentPrincipal, Db
-from pydantic import BaseModel
 
+from jiaodui_notify.domain.notices import excerpt
+from jiaodui_notify.entrypoints.schemas import MessagePage, MessageRead
 from jiaodui_notify.store import people
 
 router = APIRouter(prefix="/v1/me/messages", tags=["inbox"])
-
-
-class MessageRead(BaseModel):
-    message_id: str
-    template: str
-    channel: Literal["email", "sms", "inbox"]
-    """``inbox``: notify knows no address for the account, so it is only shown here."""
-    subject: str
-    body: str
-    delivery_status: str | None
-    created_at: datetime
-
-
-class MessagePage(BaseModel):
-    items: list[MessageRead]
 
 
 @router.get("")
@@ -44,6 +29,7 @@ async def my_messages(
                 template=row["template"],
                 channel=row["channel"],
                 subject=row["subject"],
+                excerpt=excerpt(row["body"]),
                 body=row["body"],
                 delivery_status=row["status"],
                 created_at=row["created_at"],

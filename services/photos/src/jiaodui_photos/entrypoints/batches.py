@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Query, Request, status
 from jiaodui_runtime.deps import CurrentPrincipal
 from jiaodui_runtime.errors import Problem
-from pydantic import BaseModel
 
 from jiaodui_photos.adapters.upload import UploadRejectedError, receive_batch
-from jiaodui_photos.entrypoints.deps import PhotosDep, Uploader
-from jiaodui_photos.service_layer import batches, views
+from jiaodui_photos.entrypoints.deps import BatchReader, PhotosDep, Uploader
+from jiaodui_photos.entrypoints.schemas import BatchAccepted, BatchPage, BatchRead
+from jiaodui_photos.service_layer import batches, views, workbench
 
 router = APIRouter(tags=["batches"])
-
-
-class BatchAccepted(BaseModel):
-    batch_id: str
 
 
 @router.post(
@@ -57,7 +53,22 @@ async def upload_batch(request: Request, principal: Uploader, ph: PhotosDep) -> 
     return BatchAccepted(batch_id=str(batch_id))
 
 
-@router.get("/v1/batches/{batch_id}")
+@router.get("/v1/batches", response_model=BatchPage)
+async def list_batches(
+    principal: BatchReader,
+    ph: PhotosDep,
+    institution_code: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict[str, Any]:
+    """Recent batches of the institution, newest first, with their files' counts."""
+    page = await workbench.recent_batches(
+        ph, principal, institution_code=institution_code, limit=limit, offset=offset
+    )
+    return {"items": page.items, "total": page.total}
+
+
+@router.get("/v1/batches/{batch_id}", response_model=BatchRead)
 async def read_batch(
     batch_id: uuid.UUID, principal: CurrentPrincipal, ph: PhotosDep
 ) -> dict[str, Any]:

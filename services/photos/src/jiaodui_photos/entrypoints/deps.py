@@ -49,3 +49,11 @@ Staff = Annotated[
     Principal,
     Depends(require_roles("ops", "admin", "registrar", "college_staff", "photographer", "support")),
 ]
+# the staff workbenches' lists
+BatchReader = Annotated[Principal, Depends(require_roles("photographer", "registrar", "admin"))]
+WindowReader = Annotated[Principal, Depends(require_roles("registrar", "college_staff", "admin"))]
+PhotoLister = Annotated[Principal, Depends(require_roles("photographer", "registrar"))]
+RecordReader = Annotated[
+    Principal,
+    Depends(require_roles("registrar", "college_staff", "support", "ops", "admin")),
+]

@@ -7,12 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from jiaodui_photos.entrypoints.deps import PhotosDep, Staff
+from jiaodui_photos.entrypoints.schemas import StatsRead
 from jiaodui_photos.service_layer import views
 
 router = APIRouter(tags=["stats"])
 
 
-@router.get("/v1/stats")
+@router.get("/v1/stats", response_model=StatsRead)
 async def read_stats(
     principal: Staff,
     ph: PhotosDep,

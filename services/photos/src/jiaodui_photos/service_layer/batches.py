@@ -19,7 +19,7 @@ from jiaodui_runtime.codes import verify_collection_code
 from jiaodui_runtime.errors import Problem
 from jiaodui_runtime.images import CleanJpeg, ImageRejectedError, clean_jpeg
 from jiaodui_runtime.logging import get_logger
-from jiaodui_runtime.privacy import identity_hash
+from jiaodui_runtime.privacy import identity_hash, mask_id_number
 
 from jiaodui_photos.adapters.archive import (
     ArchiveRefusedError,
@@ -211,6 +211,11 @@ async def _process_file(
             height=clean.height,
             size_bytes=len(clean.data),
             key=key,
+            label=store.PhotoLabel(
+                file=item.file,
+                name=item.row.name,
+                id_number_masked=mask_id_number(item.row.id_number) if item.row.id_number else None,
+            ),
         )
         await link_photo(conn, photo)
         await store.add_file_result(

@@ -23,13 +23,30 @@ KINDS = ("graduation", "admission")
 
 
 async def my_photos(ph: Photos, principal: Principal) -> list[dict[str, Any]]:
-    now = datetime.now(UTC)
     async with ph.pool.acquire() as conn:
         owned = await views.owned_records(conn, principal.account_id)
         slots = await views.slots_of(conn, [r["record_id"] for r in owned])
+    return _record_entries(ph, owned, slots)
+
+
+async def record_photos(ph: Photos, principal: Principal, record_id: uuid.UUID) -> dict[str, Any]:
+    """One record's two slots, as the student sees them, for staff in scope."""
+    async with ph.pool.acquire() as conn:
+        record = await views.record_with_window(conn, record_id)
+        if record is None:
+            raise Problem(404, "record_not_found", "photos knows no such record.")
+        if not principal.in_scope(record["institution_code"], record["branch"]):
+            raise Problem(403, "forbidden_scope", "This record is not in your scope.")
+        slots = await views.slots_of(conn, [record_id])
+    [entry] = _record_entries(ph, [record], slots)
+    return entry
+
+
+def _record_entries(ph: Photos, records: list[Any], slots: list[Any]) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
     by_key = {(s["record_id"], s["kind"]): s for s in slots}
     answer = []
-    for record in owned:
+    for record in records:
         window = window_of(record)
         entry: dict[str, Any] = {
             "record_id": str(record["record_id"]),
@@ -46,7 +63,12 @@ async def my_photos(ph: Photos, principal: Principal) -> list[dict[str, Any]]:
 
 def _slot_view(ph: Photos, slot: Any) -> dict[str, Any]:
     if slot is None:
-        return {"photo_id": None, "status": SlotStatus.MISSING.value}
+        return {
+            "photo_id": None,
+            "status": SlotStatus.MISSING.value,
+            "answered_at": None,
+            "image_url": None,
+        }
     at = slot["answered_at"]
     return {
         "photo_id": str(slot["photo_id"]),
@@ -93,30 +115,45 @@ async def batch_view(ph: Photos, principal: Principal, batch_id: uuid.UUID) -> d
         if batch is None or not principal.in_scope(batch["institution_code"]):
             raise Problem(404, "batch_not_found", "There is no such batch.")
         rows = await photo_store.batch_files(conn, batch_id)
-    files = []
+    files = [_file_view(row) for row in rows]
     counts = {"linked": 0, "unlinked": 0, "invalid": 0}
-    for row in rows:
-        if row["photo_id"] is None:
-            item = {"file": row["file"], "status": "invalid", "reason": row["reason"]}
-        elif row["record_id"] is not None:
-            item = {"file": row["file"], "photo_id": str(row["photo_id"]), "status": "linked"}
-        else:
-            item = {
-                "file": row["file"],
-                "photo_id": str(row["photo_id"]),
-                "status": "unlinked",
-                "reason": row["unlinked_reason"],
-            }
+    for item in files:
         counts[item["status"]] += 1
-        files.append(item)
     return {
-        "batch_id": str(batch_id),
+        **batch_summary(ph, batch, processed=len(files), **counts),
+        "files": files,
+    }
+
+
+def _file_view(row: Any) -> dict[str, Any]:
+    photo_id = row["photo_id"]
+    if photo_id is None:
+        return {"file": row["file"], "photo_id": None, "status": "invalid", "reason": row["reason"]}
+    if row["record_id"] is not None:
+        return {"file": row["file"], "photo_id": str(photo_id), "status": "linked", "reason": None}
+    return {
+        "file": row["file"],
+        "photo_id": str(photo_id),
+        "status": "unlinked",
+        "reason": row["unlinked_reason"],
+    }
+
+
+def batch_summary(
+    ph: Photos, batch: Any, *, processed: int, linked: int, unlinked: int, invalid: int
+) -> dict[str, Any]:
+    return {
+        "batch_id": str(batch["batch_id"]),
         "institution_code": batch["institution_code"],
+        "uploaded_by": str(batch["uploaded_by"]),
+        "created_at": batch["created_at"],
+        "finished_at": batch["finished_at"],
         "status": _batch_status(ph, batch),
         "total": batch["total"],
-        "processed": len(files),
-        **counts,
-        "files": files,
+        "processed": processed,
+        "linked": linked,
+        "unlinked": unlinked,
+        "invalid": invalid,
     }
 
 
@@ -142,15 +179,38 @@ async def stats(
     async with ph.pool.acquire() as conn:
         rows = await views.progress(conn, institution_code=institution_code, college=college)
         unlinked = await views.unlinked_count(conn, institution_code=institution_code)
+    return progress_view(rows, unlinked)
+
+
+def progress_view(rows: list[Any], unlinked: int) -> dict[str, Any]:
+    """Counts per class (groups), per college (summed from the same rows) and in all."""
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
-    totals = {k: {s.value: 0 for s in SlotStatus} for k in KINDS}
+    colleges: dict[tuple[str, str], dict[str, Any]] = {}
+    totals = {k: _no_counts() for k in KINDS}
     for row in rows:
         key = (row["institution_code"], row["college"], row["class_name"])
         group = groups.setdefault(
             key, {"institution_code": key[0], "college": key[1], "class_name": key[2] or None}
         )
+        college = colleges.setdefault(
+            key[:2],
+            {"institution_code": key[0], "college": key[1], "records": 0}
+            | {k: _no_counts() for k in KINDS},
+        )
         counts = {s.value: row[s.value] for s in SlotStatus}
         group[row["kind"]] = counts
         for status, n in counts.items():
             totals[row["kind"]][status] += n
-    return {"groups": list(groups.values()), "totals": totals, "unlinked_photos": unlinked}
+            college[row["kind"]][status] += n
+        if row["kind"] == KINDS[0]:  # every record has one row per kind: count it once
+            college["records"] += sum(counts.values())
+    return {
+        "groups": list(groups.values()),
+        "colleges": list(colleges.values()),
+        "totals": totals,
+        "unlinked_photos": unlinked,
+    }
+
+
+def _no_counts() -> dict[str, int]:
+    return {s.value: 0 for s in SlotStatus}

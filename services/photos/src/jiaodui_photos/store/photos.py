@@ -73,6 +73,15 @@ async def batch_files(conn: DbConnection, batch_id: uuid.UUID) -> list[asyncpg.R
 
 
 @dataclass(frozen=True, slots=True)
+class PhotoLabel:
+    """What the upload said about a photo, kept to explain it while it stays unlinked."""
+
+    file: str
+    name: str | None = None
+    id_number_masked: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StoredPhoto:
     photo_id: uuid.UUID
     batch_id: uuid.UUID
@@ -92,12 +101,15 @@ async def insert_photo(
     height: int,
     size_bytes: int,
     key: PhotoKey,
+    label: PhotoLabel,
 ) -> StoredPhoto:
     photo_id = uuid.uuid4()
     seq: int = await conn.fetchval(
         "INSERT INTO photos (photo_id, batch_id, kind, institution_code, blob_key, width, height,"
-        " size_bytes, code_record_id, name_key, identity_hash, student_number)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq",
+        " size_bytes, code_record_id, name_key, identity_hash, student_number, file,"
+        " manifest_name, id_number_masked)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        " RETURNING seq",
         photo_id,
         batch_id,
         kind,
@@ -110,6 +122,9 @@ async def insert_photo(
         key.name_key,
         key.identity_hash,
         key.student_number,
+        label.file,
+        label.name,
+        label.id_number_masked,
     )
     return StoredPhoto(photo_id, batch_id, seq, kind, blob_key, key)
 
