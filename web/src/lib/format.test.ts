@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatDay, remaining, shortRef } from "./format";
+import { formatDateTime, formatDay, formatTime, remaining, shortRef } from "./format";
 
 describe("format", () => {
   it("shows times in the institution's zone", () => {
     expect(formatDateTime("2026-03-17T15:59:00Z", "zh-CN")).toContain("23:59");
     expect(formatDateTime("2026-03-17T15:59:00Z", "en")).toContain("Mar 17");
     expect(formatDateTime(null, "en")).toBe("—");
+  });
+  it("shows clock times with seconds in the institution's zone", () => {
+    expect(formatTime("2026-03-17T15:59:07Z", "zh-CN")).toBe("23:59:07");
+    expect(formatTime(null, "en")).toBe("—");
   });
   it("keeps calendar dates on their day", () => {
     expect(formatDay("2003-04-12", "zh-CN")).toBe("2003年4月12日");

@@ -20,6 +20,18 @@ export function formatDateTime(value: string | Date | null | undefined, locale: 
   }).format(date(value));
 }
 
+/** A clock time with seconds ("14:05:09"): when a live view was last updated. */
+export function formatTime(value: string | Date | null | undefined, locale: Locale): string {
+  if (!value) return "—";
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: INSTITUTION_ZONE,
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hour12: false,
+  }).format(date(value));
+}
+
 /** A calendar date ("2003-04-12") as people write it, without moving it across zones. */
 export function formatDay(value: string | null | undefined, locale: Locale): string {
   if (!value) return "—";
