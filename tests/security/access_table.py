@@ -224,7 +224,7 @@ PHOTOS = [
         "GET",
         "/v1/windows",
         cells(
-            [Role.REGISTRAR, Role.COLLEGE_STAFF, Role.COLLEGE_OTHER, Role.ADMIN],
+            [Role.REGISTRAR, Role.COLLEGE_STAFF, Role.COLLEGE_OTHER, Role.OPS, Role.ADMIN],
             scoped(Role.REGISTRAR_OUT, Role.COLLEGE_OUT),
         ),
     ),

@@ -51,7 +51,9 @@ Staff = Annotated[
 ]
 # the staff workbenches' lists
 BatchReader = Annotated[Principal, Depends(require_roles("photographer", "registrar", "admin"))]
-WindowReader = Annotated[Principal, Depends(require_roles("registrar", "college_staff", "admin"))]
+WindowReader = Annotated[
+    Principal, Depends(require_roles("registrar", "college_staff", "ops", "admin"))
+]
 PhotoLister = Annotated[Principal, Depends(require_roles("photographer", "registrar"))]
 RecordReader = Annotated[
     Principal,
