@@ -22,6 +22,7 @@ RECORDS_PORT=${JIAODUI_RECORDS_PORT:-8002}
 PHOTOS_PORT=${JIAODUI_PHOTOS_PORT:-8003}
 NOTIFY_PORT=${JIAODUI_NOTIFY_PORT:-8004}
 CORRECTIONS_PORT=${JIAODUI_CORRECTIONS_PORT:-8005}
+PROMETHEUS_PORT=${JIAODUI_PROMETHEUS_PORT:-9090}
 SERVICES="identity records photos notify corrections"
 LOG_DIR=$STACK_DIR/logs
 RUN_DIR=$STACK_DIR/run
@@ -60,15 +61,19 @@ stop_pid() {
   rm -f "$RUN_DIR/$name.pid"
 }
 
-# apt_install PACKAGE...: install Debian packages that are missing (we run as root)
+# apt_install [APT-OPTION...] PACKAGE...: install Debian packages that are missing (we run as
+# root); arguments starting with - go to apt-get (e.g. --no-install-recommends)
 apt_install() {
-  local missing=()
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  local missing=() opts=()
+  for p in "$@"; do
+    if [[ $p == -* ]]; then opts+=("$p"); continue; fi
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
   ((${#missing[@]})) || return 0
-  log "apt-get install ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"$LOG_DIR/apt.log" 2>&1 || {
+  log "apt-get install ${opts[*]} ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${opts[@]}" "${missing[@]}" >"$LOG_DIR/apt.log" 2>&1 || {
     DEBIAN_FRONTEND=noninteractive apt-get update -q >>"$LOG_DIR/apt.log" 2>&1
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >>"$LOG_DIR/apt.log" 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${opts[@]}" "${missing[@]}" >>"$LOG_DIR/apt.log" 2>&1
   }
 }
 

@@ -7,9 +7,11 @@
 # start is idempotent: a service whose process runs and answers /healthz is left alone.
 # start-extra runs a second instance of each named service (same databases, Kafka consumer
 # groups and Redis) on its port + JIAODUI_EXTRA_PORT_OFFSET (100), with pid and log files
-# svc-<name>-<port>; the gateway keeps routing to the first instance only.
+# svc-<name>-<port>; the gateway keeps routing to the first instance only, and Prometheus
+# scrapes the second as one more instance of the service's job.
 _SERVICES_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$_SERVICES_HERE/env.sh"
+source "$_SERVICES_HERE/prometheus.sh"
 PYTHON=${JIAODUI_PYTHON:-$JIAODUI_ROOT/.venv/bin/python}
 
 service_port() { local var="${1^^}_PORT"; echo "${!var}"; }
@@ -61,6 +63,7 @@ services_start() {
     port=""
     if ((extra)); then port=$(extra_port "$name"); fi
     service_start "$name" $port || failed=1
+    if ((extra)); then prometheus_add_target "$name" "$port"; fi
   done
   for name in $names; do
     port=""
@@ -84,7 +87,10 @@ services_stop() {
 
 extras_stop() {
   local name
-  for name in ${*:-$SERVICES}; do stop_pid "$(_instance "$name" "$(extra_port "$name")")" 20; done
+  for name in ${*:-$SERVICES}; do
+    stop_pid "$(_instance "$name" "$(extra_port "$name")")" 20
+    prometheus_remove_target "$name" "$(extra_port "$name")"
+  done
 }
 
 services_status() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The infrastructure of the local stack: PostgreSQL, Redis, Kafka (deploy/local/kafka.sh, when
-# present), the mail/SMS sinks and the nginx gateway. The five services are started elsewhere.
+# present), the mail/SMS sinks, Prometheus and the nginx gateway. The five services are started
+# elsewhere.
 #
 #   bash deploy/local/stack.sh up       install what is missing, start everything, wait until
 #                                       ready, create the role and databases; a second `up`
@@ -18,12 +19,13 @@ source "$_STACK_HERE/postgres.sh"
 source "$_STACK_HERE/redis.sh"
 [ -f "$_STACK_HERE/kafka.sh" ] && source "$_STACK_HERE/kafka.sh"
 source "$_STACK_HERE/sinks.sh"
+source "$_STACK_HERE/prometheus.sh"
 source "$_STACK_HERE/nginx.sh"
 
 # stack_components: in start order
 stack_components() {
   local c skip=" ${JIAODUI_STACK_SKIP:-} "
-  for c in postgres redis kafka sinks nginx; do
+  for c in postgres redis kafka sinks prometheus nginx; do
     [[ $skip == *" $c "* ]] && continue
     [ "$c" = kafka ] && ! declare -F kafka_start >/dev/null && continue
     echo "$c"
@@ -43,6 +45,11 @@ infra_install() {
     # shellcheck disable=SC2207
     pkgs+=($("${c}_packages"))
   done
+  # Prometheus has an apt-get run of its own, without the Recommends (the node exporter and
+  # its collectors), before the components start in parallel
+  if [[ " $(echo $comps) " == *" prometheus "* ]] && ! prometheus_install; then
+    log "apt-get failed, see $LOG_DIR/apt.log"; return 1
+  fi
   ((${#pkgs[@]})) || return 0
   local t0; t0=$(_now)
   log "installing ${pkgs[*]} (apt-get, log in $LOG_DIR/apt.log)"
@@ -58,6 +65,7 @@ infra_install() {
 _up_postgres() { postgres_start && wait_for postgres 60 postgres_ready && postgres_bootstrap; }
 _up_redis() { redis_start && wait_for redis 60 redis_ready; }
 _up_sinks() { sinks_start && wait_for sinks 30 sinks_ready; }
+_up_prometheus() { prometheus_start && wait_for prometheus 60 prometheus_ready; }
 _up_nginx() { nginx_start && wait_for nginx 15 nginx_ready; }
 _up_kafka() {
   if declare -F kafka_install >/dev/null; then kafka_install || return 1; fi
@@ -70,6 +78,7 @@ _component_log() {
     postgres) echo "$LOG_DIR/postgres.log" ;;
     redis) echo "$LOG_DIR/redis.log" ;;
     sinks) echo "$LOG_DIR/sinks.log" ;;
+    prometheus) echo "$LOG_DIR/prometheus.log" ;;
     nginx) echo "$LOG_DIR/gateway-error.log" ;;
     kafka) echo "$LOG_DIR/kafka.log" ;;
   esac
@@ -109,6 +118,7 @@ stack_summary() {
       redis) log "  redis     redis://127.0.0.1:$REDIS_PORT/0" ;;
       kafka) log "  kafka     127.0.0.1:$KAFKA_PORT" ;;
       sinks) log "  mail      smtp://127.0.0.1:$SMTP_PORT -> $MAIL_DIR/*.eml; sms http://127.0.0.1:$SMS_PORT/v1/messages -> $SMS_FILE" ;;
+      prometheus) log "  prometheus http://127.0.0.1:$PROMETHEUS_PORT/ (gateway: /api/prometheus/api/v1/..., ops and admin)" ;;
       nginx) log "  gateway   http://127.0.0.1:$GATEWAY_PORT/" ;;
     esac
   done
@@ -139,13 +149,14 @@ stack_status() {
     case $c in
       postgres) port=$PG_PORT ;; redis) port=$REDIS_PORT ;; kafka) port=$KAFKA_PORT ;;
       sinks) port="$SMTP_PORT,$SMS_PORT" ;; nginx) port=$GATEWAY_PORT ;;
+      prometheus) port=$PROMETHEUS_PORT ;;
     esac
     pid=$(_component_pid "$c")
     if "${c}_ready" 2>/dev/null; then state=running
     elif [ -n "$pid" ]; then state=unhealthy; all=1
     else state=stopped; all=1
     fi
-    printf '%-9s %-9s 127.0.0.1:%-10s %s\n' "$c" "$state" "$port" "${pid:+pid $pid}"
+    printf '%-10s %-9s 127.0.0.1:%-10s %s\n' "$c" "$state" "$port" "${pid:+pid $pid}"
   done
   return $all
 }

@@ -104,10 +104,20 @@ REVIEW = cells([Role.REGISTRAR, Role.COLLEGE_STAFF], ERRATA_OUT)
 CASE = cells([Role.OWNER, Role.SUPPORT], {Role.OTHER_STUDENT: Deny(403, "forbidden_case")})
 
 
+# what the gateway keeps for operations (asked of identity's GET /v1/access/ops); the
+# services serve the same on their own ports, to Prometheus and tooling
+OPS_ONLY = cells([Role.OPS, Role.ADMIN])
+
+
 def health(service: str) -> list[Rule]:
-    """DESIGN §3: every service answers these (the last two are not in its OpenAPI)."""
-    paths = ("/healthz", "/readyz", "/metrics", "/openapi.json")
-    return [Rule(service, "GET", path, PUBLIC) for path in paths]
+    """DESIGN §3: every service answers these (all but the first two are not in its OpenAPI);
+    through the gateway, metrics and the API documents are for operations only (DESIGN §6)."""
+    public = ("/healthz", "/readyz")
+    ops_only = ("/metrics", "/openapi.json", "/docs", "/redoc")
+    return [
+        *(Rule(service, "GET", path, PUBLIC) for path in public),
+        *(Rule(service, "GET", path, OPS_ONLY) for path in ops_only),
+    ]
 
 
 def identity_cases(kind: str) -> list[Rule]:
@@ -144,6 +154,8 @@ IDENTITY = [
     Rule("identity", "PUT", "/v1/me/realname", SIGNED_IN_ONLY),
     Rule("identity", "POST", "/v1/sms-codes", SIGNED_IN_ONLY),
     Rule("identity", "POST", "/v1/staff", cells([Role.ADMIN])),
+    # not in DESIGN: the gateway's ops check (auth_request), 204 for whoever passes it
+    Rule("identity", "GET", "/v1/access/ops", OPS_ONLY),
     # not in DESIGN: the admin's staff list, and changing a staff account's scope or disabling it
     Rule("identity", "GET", "/v1/staff", cells([Role.ADMIN])),
     Rule("identity", "PATCH", "/v1/staff/{account_id}", cells([Role.ADMIN])),
@@ -319,4 +331,4 @@ CORRECTIONS = [
 ]
 
 TABLE: list[Rule] = [*IDENTITY, *RECORDS, *PHOTOS, *NOTIFY, *CORRECTIONS]
-NOT_IN_OPENAPI = {"/metrics", "/openapi.json"}
+NOT_IN_OPENAPI = {"/metrics", "/openapi.json", "/docs", "/redoc"}

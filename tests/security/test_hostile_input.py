@@ -86,7 +86,7 @@ async def rows_with(stack: StackEndpoints, marker: str, since_xid: int) -> list[
 async def test_every_write_route_refuses_the_corpus_and_writes_nothing(
     service: str, gateway: httpx.AsyncClient, stack: StackEndpoints, callers: Callers
 ) -> None:
-    routes = await write_routes(gateway, service)
+    routes = await write_routes(gateway, service, callers.headers["ops"])
     if not routes:
         pytest.skip(f"{service} has no write route")
     marker = f"hostile{uuid.uuid4().hex[:12]}"

@@ -70,7 +70,7 @@ async def test_no_server_error_and_answers_as_documented(
     service: str, gateway: httpx.AsyncClient, stack: StackEndpoints, callers: Callers
 ) -> None:
     assert stack.gateway_url is not None
-    document = await openapi_document(gateway, service)
+    document = await openapi_document(gateway, service, callers.headers["ops"])
     schema = schemathesis.openapi.from_dict(document)
     schema.config.update(base_url=f"{stack.gateway_url}/api/{service}")
     failures = []

@@ -105,6 +105,7 @@ class EventConsumer:
         self._batch_size = batch_size
         self._stopping = False
         self._consumer: AIOKafkaConsumer | None = None
+        self._lag_reported: set[TopicPartition] = set()
 
     def stop(self) -> None:
         self._stopping = True
@@ -165,7 +166,14 @@ class EventConsumer:
             _log.warning("offset_commit_failed", consumer=self.name, error=repr(exc))
 
     async def _observe_lag(self, consumer: AIOKafkaConsumer) -> None:
-        for tp in consumer.assignment():
+        assigned = set(consumer.assignment())
+        # a partition that a rebalance gave to another instance is reported there now: its
+        # last value here would linger and be counted twice by sum by (consumer, topic)
+        for tp in self._lag_reported - assigned:
+            with contextlib.suppress(KeyError):
+                metrics.CONSUMER_LAG.remove(self.name, tp.topic, str(tp.partition))
+        self._lag_reported &= assigned
+        for tp in assigned:
             high = consumer.highwater(tp)
             if high is None:
                 continue
@@ -174,6 +182,7 @@ class EventConsumer:
                 metrics.CONSUMER_LAG.labels(self.name, tp.topic, str(tp.partition)).set(
                     max(0, high - position)
                 )
+                self._lag_reported.add(tp)
 
     async def _handle(self, record: ConsumerRecord[Any, Any]) -> None:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from prometheus_client import Counter, Gauge, Histogram
 
 HTTP_REQUESTS = Counter(
@@ -34,3 +36,12 @@ EVENT_LATENCY = Histogram(
 DLQ_MESSAGES = Counter(
     "consumer_dead_letters_total", "Messages sent to a DLQ", ["consumer", "topic"]
 )
+
+
+def replace_gauge(gauge: Gauge, values: Mapping[tuple[str, ...], float]) -> None:
+    """Make ``values`` (label values → value) all that a labelled gauge holds: label sets
+    missing from it are dropped. Synchronous, so a scrape served by the same event loop
+    never sees the gauge half replaced."""
+    gauge.clear()
+    for labels, value in values.items():
+        gauge.labels(*labels).set(value)

@@ -89,8 +89,15 @@ class OutboxRelay:
             while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", _LEADER_LOCK):
                 if self._stopping:
                     return
+                # the backlog is a fact of the database: every instance reports it, so the
+                # last value of an instance that stopped leading never lingers beside the
+                # leader's
+                await self._observe_backlog(conn)
                 await self._sleep(self._poll_interval_s * 2)
             self.is_leader = True
+            # before the broker is reached: while Kafka is down every retry ends up here, and
+            # the backlog and its age must keep growing on the dashboard (OutboxNotDraining)
+            await self._observe_backlog(conn)
             await conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
             publisher = self._publisher_factory()
             await publisher.start()

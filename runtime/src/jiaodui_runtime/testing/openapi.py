@@ -43,8 +43,12 @@ class Route:
         return f"{self.method} /api/{self.service}{self.template}"
 
 
-async def openapi_document(gateway: httpx.AsyncClient, service: str) -> dict[str, Any]:
-    answer = await gateway.get(f"/api/{service}/openapi.json")
+async def openapi_document(
+    gateway: httpx.AsyncClient, service: str, headers: Mapping[str, str]
+) -> dict[str, Any]:
+    """The service's OpenAPI document through the gateway, which serves it to operations only:
+    ``headers`` carry an ops or admin token."""
+    answer = await gateway.get(f"/api/{service}/openapi.json", headers=headers)
     answer.raise_for_status()
     document: dict[str, Any] = answer.json()
     return document
@@ -79,6 +83,8 @@ def routes(service: str, document: Mapping[str, Any], methods: tuple[str, ...]) 
     return found
 
 
-async def write_routes(gateway: httpx.AsyncClient, service: str) -> list[Route]:
-    """Every POST, PUT, PATCH and DELETE the service documents."""
-    return routes(service, await openapi_document(gateway, service), WRITE_METHODS)
+async def write_routes(
+    gateway: httpx.AsyncClient, service: str, headers: Mapping[str, str]
+) -> list[Route]:
+    """Every POST, PUT, PATCH and DELETE the service documents (``headers``: an ops token)."""
+    return routes(service, await openapi_document(gateway, service, headers), WRITE_METHODS)

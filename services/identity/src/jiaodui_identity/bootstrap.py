@@ -13,6 +13,7 @@ from jiaodui_identity.adapters.passwords import Passwords
 from jiaodui_identity.adapters.signing import TokenSigner, load_or_create_keys
 from jiaodui_identity.adapters.sms_codes import SmsCodes
 from jiaodui_identity.entrypoints import (
+    access,
     accounts,
     jwks,
     me,
@@ -61,6 +62,7 @@ def definition(settings: IdentitySettings | None = None) -> ServiceDefinition:
             recovery.router,
             staff.router,
             jwks.router,
+            access.router,
         ],
         handlers=subscriptions.handlers,
         background=[housekeeping],

@@ -14,7 +14,7 @@ from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_ap
 
 from jiaodui_photos.adapters.tokens import CachedTokenVerifier
 from jiaodui_photos.entrypoints import batches, photos, stats, subscriptions, windows
-from jiaodui_photos.jobs import reminders
+from jiaodui_photos.jobs import reminders, slot_metrics
 from jiaodui_photos.settings import PhotosSettings
 from jiaodui_photos.state import Photos
 
@@ -54,7 +54,7 @@ def definition(settings: PhotosSettings | None = None) -> ServiceDefinition:
         build_state=build_photos,
         close_state=close_photos,
         handlers=subscriptions.handlers,
-        background=[reminders],
+        background=[reminders, slot_metrics],
     )
 
 

@@ -1,5 +1,10 @@
-"""Deadline reminders: every instance runs the loop; the reminders table's key makes each
-(record, stage) go out once, however many instances claim at the same moment."""
+"""photos' background loops.
+
+Deadline reminders: every instance runs the loop; the reminders table's key makes each
+(record, stage) go out once, however many instances claim at the same moment.
+Progress gauges: every instance refreshes its own photos_slots from one aggregate query;
+the values are the same everywhere, and dashboards take ``max by`` over the instances.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,14 @@ from datetime import UTC, datetime
 import asyncpg
 from jiaodui_contracts.photos import DeadlineReminderDue
 from jiaodui_runtime.logging import get_logger
+from jiaodui_runtime.metrics import replace_gauge
 from jiaodui_runtime.outbox import add_many_to_outbox
 from jiaodui_runtime.service import ServiceRuntime
 
 from jiaodui_photos.domain.windows import reminder_stage
+from jiaodui_photos.metrics import PHOTO_SLOTS, slot_values
 from jiaodui_photos.state import SOURCE, Photos
+from jiaodui_photos.store import metrics as metrics_store
 from jiaodui_photos.store import reminders as store
 
 _log = get_logger(__name__)
@@ -77,3 +85,17 @@ async def reminders(rt: ServiceRuntime) -> None:
         except Exception as exc:
             _log.warning("reminders_failed", error=repr(exc))
         await asyncio.sleep(s.reminder_interval_s)
+
+
+async def slot_metrics(rt: ServiceRuntime) -> None:
+    ph: Photos = rt.state
+    while True:
+        try:
+            async with rt.pool.acquire() as conn:
+                rows = await metrics_store.slot_counts(conn)
+            replace_gauge(PHOTO_SLOTS, slot_values(rows))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            _log.warning("slot_metrics_failed", error=repr(exc))
+        await asyncio.sleep(ph.settings.slot_metrics_interval_s)

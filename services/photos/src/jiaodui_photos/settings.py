@@ -37,6 +37,7 @@ class PhotosSettings(ServiceSettings):
     reminder_interval_s: float = 60.0
     reminder_first_days: float = 3.0
     reminder_last_days: float = 1.0
+    slot_metrics_interval_s: float = 15.0  # how often photos_slots is refreshed
     image_max_age_s: int = 3600
 
     @model_validator(mode="before")

@@ -1,0 +1,34 @@
+"""photos' own Prometheus metrics: the confirmation progress, refreshed by
+:func:`jiaodui_photos.jobs.slot_metrics` and served by the runtime's ``/metrics``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from prometheus_client import Gauge
+
+from jiaodui_photos.domain.answers import SlotStatus
+
+PHOTO_SLOTS = Gauge(
+    "photos_slots",
+    "Photo slots by institution, college (branch), kind and status (missing: no photo yet)",
+    ["institution_code", "branch", "kind", "status"],
+)
+
+
+class Row(Protocol):
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+def slot_values(rows: Iterable[Row]) -> dict[tuple[str, ...], float]:
+    """The gauge's samples from rows of (institution_code, branch, kind, status, n): every
+    status of every (institution, branch, kind) present, 0 where no slot has it, so that a
+    dashboard can divide confirmed by the sum without gaps."""
+    values: dict[tuple[str, ...], float] = {}
+    for row in rows:
+        group = (row["institution_code"], row["branch"], row["kind"])
+        for status in SlotStatus:
+            values.setdefault((*group, status.value), 0.0)
+        values[(*group, row["status"])] = float(row["n"])
+    return values

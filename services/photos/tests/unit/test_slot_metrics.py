@@ -1,0 +1,33 @@
+"""photos_slots: the samples the progress gauge gets from the aggregate rows."""
+
+from __future__ import annotations
+
+from jiaodui_photos.metrics import slot_values
+
+
+def row(branch: str, kind: str, status: str, n: int) -> dict[str, object]:
+    return {"institution_code": "10001", "branch": branch, "kind": kind, "status": status, "n": n}
+
+
+def test_every_status_of_a_group_has_a_sample_zero_where_no_slot_has_it() -> None:
+    values = slot_values(
+        [
+            row("信息学院", "graduation", "confirmed", 3),
+            row("信息学院", "graduation", "missing", 1),
+            row("经济学院", "admission", "pending", 2),
+        ]
+    )
+    assert values == {
+        ("10001", "信息学院", "graduation", "missing"): 1.0,
+        ("10001", "信息学院", "graduation", "pending"): 0.0,
+        ("10001", "信息学院", "graduation", "confirmed"): 3.0,
+        ("10001", "信息学院", "graduation", "disputed"): 0.0,
+        ("10001", "经济学院", "admission", "missing"): 0.0,
+        ("10001", "经济学院", "admission", "pending"): 2.0,
+        ("10001", "经济学院", "admission", "confirmed"): 0.0,
+        ("10001", "经济学院", "admission", "disputed"): 0.0,
+    }
+
+
+def test_no_records_no_samples() -> None:
+    assert slot_values([]) == {}
