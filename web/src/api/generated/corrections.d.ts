@@ -492,6 +492,15 @@ export interface components {
          * @enum {string}
          */
         CaseStatus: "open" | "approved" | "rejected";
+        /** Checks */
+        Checks: {
+            /** Database */
+            database: boolean;
+            /** Kafka */
+            kafka: boolean;
+            /** Redis */
+            redis: boolean;
+        };
         /** ErratumCounts */
         ErratumCounts: {
             /** Applied */
@@ -719,6 +728,14 @@ export interface components {
          * @enum {string}
          */
         ErratumStatus: "filed" | "approved" | "rejected" | "applied";
+        /** Health */
+        Health: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
+        };
         /**
          * HistoryDetail
          * @description What the history adds to an action; each key only where that action sets it.
@@ -783,6 +800,16 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        /** Readiness */
+        Readiness: {
+            checks: components["schemas"]["Checks"];
+            /**
+             * Status
+             * @description 503 when unavailable.
+             * @enum {string}
+             */
+            status: "ready" | "unavailable";
         };
         /** Rejection */
         Rejection: {
@@ -882,9 +909,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -913,9 +938,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */

@@ -217,7 +217,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log In */
+        /**
+         * Log In
+         * @description 401 `invalid_credentials` for a wrong password or an unknown address alike; 423
+         *     `account_locked` after repeated failures; 423 `account_disabled` (to the right password
+         *     only) for a staff account an admin disabled.
+         */
         post: operations["log_in_v1_sessions_post"];
         delete?: never;
         options?: never;
@@ -266,7 +271,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Staff */
+        /**
+         * List Staff
+         * @description Staff accounts (never students), newest first; `q` is part of the e-mail or name.
+         */
         get: operations["list_staff_v1_staff_get"];
         put?: never;
         /** Create Staff */
@@ -290,7 +298,13 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update Staff */
+        /**
+         * Update Staff
+         * @description Change a staff account's scope (what its role is scoped to: 422 otherwise) or disable /
+         *     enable it. A new scope or disabling ends every session of the account at once; a disabled
+         *     account's login answers 423 `account_disabled`. An admin cannot disable itself (409
+         *     `cannot_disable_self`); a student's or unknown id is 404 `staff_not_found`.
+         */
         patch: operations["update_staff_v1_staff__account_id__patch"];
         trace?: never;
     };
@@ -345,6 +359,23 @@ export interface components {
         ActivationRequest: {
             /** Token */
             token: string;
+        };
+        /** Checks */
+        Checks: {
+            /** Database */
+            database: boolean;
+            /** Kafka */
+            kafka: boolean;
+            /** Redis */
+            redis: boolean;
+        };
+        /** Health */
+        Health: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
         };
         /**
          * Jwk
@@ -454,6 +485,16 @@ export interface components {
             province?: string | null;
         } & {
             [key: string]: unknown;
+        };
+        /** Readiness */
+        Readiness: {
+            checks: components["schemas"]["Checks"];
+            /**
+             * Status
+             * @description 503 when unavailable.
+             * @enum {string}
+             */
+            status: "ready" | "unavailable";
         };
         /** RealNameRead */
         RealNameRead: {
@@ -671,9 +712,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -702,9 +741,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */

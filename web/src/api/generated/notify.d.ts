@@ -72,6 +72,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Checks */
+        Checks: {
+            /** Database */
+            database: boolean;
+            /** Kafka */
+            kafka: boolean;
+            /** Redis */
+            redis: boolean;
+        };
         /** DeliveryPage */
         DeliveryPage: {
             /** Items */
@@ -127,6 +136,14 @@ export interface components {
              */
             template: "activation" | "existing_account" | "username_reminder" | "password_reset" | "lockout" | "identity_released" | "sms_code" | "identity_matched" | "identity_unmatched" | "photo_confirmed" | "photo_disputed" | "deadline_reminder" | "errata_filed" | "errata_approved" | "errata_rejected" | "errata_applied" | "identity_correction_approved" | "identity_correction_rejected" | "identity_dispute_resolved";
         };
+        /** Health */
+        Health: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
+        };
         /** MessagePage */
         MessagePage: {
             /** Items */
@@ -179,6 +196,16 @@ export interface components {
             title: string;
             type: string;
         };
+        /** Readiness */
+        Readiness: {
+            checks: components["schemas"]["Checks"];
+            /**
+             * Status
+             * @description 503 when unavailable.
+             * @enum {string}
+             */
+            status: "ready" | "unavailable";
+        };
     };
     responses: never;
     parameters: never;
@@ -203,9 +230,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -234,9 +259,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */

@@ -337,6 +337,15 @@ export interface components {
              */
             uploaded_by: string;
         };
+        /** Checks */
+        Checks: {
+            /** Database */
+            database: boolean;
+            /** Kafka */
+            kafka: boolean;
+            /** Redis */
+            redis: boolean;
+        };
         /** ClassProgress */
         ClassProgress: {
             admission: components["schemas"]["SlotCounts"];
@@ -366,6 +375,14 @@ export interface components {
         DisputeCreate: {
             /** Reason */
             reason: string;
+        };
+        /** Health */
+        Health: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
         };
         /** KindCounts */
         KindCounts: {
@@ -414,6 +431,16 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        /** Readiness */
+        Readiness: {
+            checks: components["schemas"]["Checks"];
+            /**
+             * Status
+             * @description 503 when unavailable.
+             * @enum {string}
+             */
+            status: "ready" | "unavailable";
         };
         /** RecordPhotosRead */
         RecordPhotosRead: {
@@ -589,9 +616,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -620,9 +645,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */

@@ -205,6 +205,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Checks */
+        Checks: {
+            /** Database */
+            database: boolean;
+            /** Kafka */
+            kafka: boolean;
+            /** Redis */
+            redis: boolean;
+        };
         /** CollectionCodeRead */
         CollectionCodeRead: {
             /** Code */
@@ -213,6 +222,14 @@ export interface components {
             qr_svg: string;
             /** Record Id */
             record_id: string;
+        };
+        /** Health */
+        Health: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
         };
         /** ImportAccepted */
         ImportAccepted: {
@@ -422,6 +439,16 @@ export interface components {
             /** Roster */
             roster: number;
         };
+        /** Readiness */
+        Readiness: {
+            checks: components["schemas"]["Checks"];
+            /**
+             * Status
+             * @description 503 when unavailable.
+             * @enum {string}
+             */
+            status: "ready" | "unavailable";
+        };
         /** RecordPage */
         RecordPage: {
             /** Items */
@@ -551,9 +578,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
@@ -582,9 +607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */
