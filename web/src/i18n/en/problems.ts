@@ -94,6 +94,8 @@ export default {
     field_required: "This field is required.",
     field_too_long: "The value is too long.",
     validation_error: "Some values are not right. Check them and try again.",
+    activation_token_invalid: "This activation link is invalid, used or expired; send the activation mail again.",
+    reset_token_invalid: "This reset link is invalid, used or expired; ask for a new one.",
     erratum_already_open: "This record already has an errata form being handled; please wait for its outcome.",
     already_confirmed: "This photo is already confirmed and cannot be changed.",
     already_disputed: "This photo was already reported wrong; please file an errata form.",

@@ -94,6 +94,8 @@ export default {
     field_required: "此项为必填项。",
     field_too_long: "填写的内容过长。",
     validation_error: "填写的内容不正确，请检查后重试。",
+    activation_token_invalid: "激活链接无效、已使用或已过期，请重新发送激活邮件。",
+    reset_token_invalid: "重设密码的链接无效、已使用或已过期，请重新申请。",
     erratum_already_open: "这份学籍已有一份正在处理的勘误申请，请等待处理结果。",
     already_confirmed: "这张照片已经确认，不能更改。",
     already_disputed: "这张照片已经提出异议，请填写勘误表。",
