@@ -16,7 +16,7 @@ import pytest
 from jiaodui_runtime.testing import StackEndpoints, eventually
 from jiaodui_runtime.testing.accounts import Account, create_staff, create_student, resident_id
 from PIL import Image, ImageDraw
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, Locator, Page
 
 from tests.browser.portal import audit, open_page, sign_in
 
@@ -64,6 +64,12 @@ async def open_correction(gateway: httpx.AsyncClient, stack: StackEndpoints) -> 
     return case_id
 
 
+async def width_of(element: Locator) -> float:
+    box = await element.bounding_box()
+    assert box is not None
+    return box["width"]
+
+
 async def show_case_page(page: Page, gateway: httpx.AsyncClient, support: Account) -> None:
     """Oldest first: a new case is on the last page of the open queue."""
     queue = (await gateway.get(f"{API}?status=open&limit=1", headers=support.headers)).json()
@@ -95,11 +101,11 @@ async def test_support_checks_the_scan_and_approves_an_id_correction(
     drawer = page.get_by_role("dialog", name=f"工单 {ref}")
     scan = drawer.get_by_role("img", name="学生上传的证件扫描件")
     await scan.wait_for()
-    width = (await scan.bounding_box() or {}).get("width", 0)
+    width = await width_of(scan)
     await drawer.get_by_role("button", name="放大").click()
     await drawer.get_by_role("button", name="放大").click()
     await drawer.get_by_text("缩放 150%").wait_for()
-    assert (await scan.bounding_box() or {}).get("width", 0) > width * 1.3
+    assert await width_of(scan) > width * 1.3
     await drawer.get_by_text("学生提交工单").wait_for()
     await audit(watched, "support-case", shots(stack))
 
