@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from jiaodui_contracts import commands, corrections, identity, notify, photos, records
+from jiaodui_contracts import commands, corrections, identity, notify, photos, records, reports
 from jiaodui_contracts._base import Contract
 
 __all__ = [
@@ -25,13 +25,22 @@ TOPICS: tuple[str, ...] = (
     "corrections.events",
     "notify.events",
     "notify.requests",
+    "reports.events",
 )
 """Every topic; each has a ``<topic>.dlq`` beside it."""
 
 PRIVATE_TOPICS: frozenset[str] = frozenset({"notify.requests"})
 """Topics other campus systems must not read (links with tokens, codes, addresses)."""
 
-_MODULES: tuple[ModuleType, ...] = (identity, records, photos, corrections, notify, commands)
+_MODULES: tuple[ModuleType, ...] = (
+    identity,
+    records,
+    photos,
+    corrections,
+    notify,
+    commands,
+    reports,
+)
 
 
 class UnknownEventType(LookupError):
