@@ -12,7 +12,7 @@ export default {
     allInstitutions: "All institutions",
     never: "Never",
     scope: "Change scope",
-    scopeOf: "Change the scope of {email}",
+    scopeOf: "Change scope: {email}",
     disable: "Disable",
     enable: "Enable",
     disableOf: "Disable {email}",

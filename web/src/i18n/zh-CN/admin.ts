@@ -11,7 +11,7 @@ export default {
     allInstitutions: "全部学校",
     never: "从未登录",
     scope: "修改范围",
-    scopeOf: "修改 {email} 的负责范围",
+    scopeOf: "修改范围：{email}",
     disable: "停用",
     enable: "启用",
     disableOf: "停用 {email}",
