@@ -4,6 +4,12 @@ One relay per database is active at a time (a Postgres advisory lock elects it),
 so rows of one key are published in commit order even with several service
 instances. Rows are marked published only after Kafka acknowledged them; a crash
 in between republishes them, and consumers drop the duplicates by event id.
+
+A batch costs one statement (it claims the next rows and marks the previous batch,
+acknowledged by then, in the same round trip). The rows' payloads are the bytes to send,
+serialised once by the writer; the relay places them in partitions itself (Kafka's
+murmur2, as the default partitioner does) and hands aiokafka whole record batches, one
+per partition, instead of awaiting a send per message.
 """
 
 from __future__ import annotations
@@ -11,16 +17,33 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 from jiaodui_runtime import metrics
 from jiaodui_runtime.db import DbConnection, connect
+from jiaodui_runtime.kafka import partitions_of
 from jiaodui_runtime.logging import get_logger
 from jiaodui_runtime.outbox import NOTIFY_CHANNEL
 
 _LEADER_LOCK = 0x6F7574_626F78  # "outbox"
 _log = get_logger(__name__)
+
+# The next rows in commit-sequence order, and in the same statement the rows of the batch
+# before (Kafka acknowledged them) marked published. The statement's snapshot still shows
+# those as unpublished, hence the filter; ``seq > $2`` keeps it cheap (only a row committed
+# late with a lower seq is compared against the array).
+_CLAIM = """
+WITH marked AS (
+    UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])
+)
+SELECT seq, topic, key, payload, headers FROM outbox
+WHERE published_at IS NULL AND (seq > $2 OR seq <> ALL($1::bigint[]))
+ORDER BY seq LIMIT $3
+"""
+
+Message = tuple[str, bytes, bytes, list[tuple[str, bytes]]]
+"""(topic, key, value, headers) of one record to send."""
 
 
 class Publisher(Protocol):
@@ -37,6 +60,57 @@ class Publisher(Protocol):
         timestamp_ms: int | None = None,
         headers: list[tuple[str, bytes]] | None = None,
     ) -> Awaitable[Any]: ...
+
+
+@runtime_checkable
+class BatchPublisher(Publisher, Protocol):
+    """A publisher that takes whole record batches per partition (aiokafka's producer)."""
+
+    def create_batch(self) -> Any: ...
+    async def send_batch(self, batch: Any, topic: str, *, partition: int) -> Awaitable[Any]: ...
+    async def partitions_for(self, topic: str) -> set[int]: ...
+
+
+async def send_all(publisher: Publisher, messages: Sequence[Message]) -> None:
+    """Send ``messages`` in order and wait until Kafka acknowledged every one.
+
+    With a :class:`BatchPublisher` the records of each partition go into record batches
+    (full ones are handed over while the rest is built, one per partition at a time so that a
+    produce request carries every partition), and the wait is one future per batch rather
+    than per message. Order within a partition, so per key, is the order of ``messages``; the
+    idempotent producer keeps it through retries. Other publishers (test fakes) get one
+    ``send`` per message.
+    """
+    if not isinstance(publisher, BatchPublisher):
+        acks = [
+            await publisher.send(topic, value=value, key=key, headers=headers)
+            for topic, key, value, headers in messages
+        ]
+        await asyncio.gather(*acks)
+        return
+    placed: dict[str, list[int]] = {}
+    for topic in {m[0] for m in messages}:
+        keys = [m[1] for m in messages if m[0] == topic]
+        placed[topic] = partitions_of(keys, sorted(await publisher.partitions_for(topic)))
+    taken = dict.fromkeys(placed, 0)
+    batches: dict[tuple[str, int], list[Any]] = {}
+    for topic, key, value, headers in messages:
+        tp = (topic, placed[topic][taken[topic]])
+        taken[topic] += 1
+        built = batches.get(tp)
+        if built is None:
+            built = batches[tp] = [publisher.create_batch()]
+        if built[-1].append(key=key, value=value, timestamp=None, headers=headers) is None:
+            built.append(publisher.create_batch())  # full: the first record always fits
+            built[-1].append(key=key, value=value, timestamp=None, headers=headers)
+    acks = []
+    rounds = max((len(b) for b in batches.values()), default=0)
+    for i in range(rounds):  # every partition's first batch, then every second one ...
+        for (topic, partition), built in batches.items():
+            if i < len(built):
+                built[i].close()
+                acks.append(await publisher.send_batch(built[i], topic, partition=partition))
+    await asyncio.gather(*acks)
 
 
 class OutboxRelay:
@@ -59,6 +133,7 @@ class OutboxRelay:
         self._retention_s = retention_s
         self._topic_prefix = topic_prefix
         self._wake = asyncio.Event()
+        self._acked: list[int] = []  # sent and acknowledged, marked by the next claim
         self._stopping = False
         self.is_leader = False
 
@@ -118,37 +193,42 @@ class OutboxRelay:
             if time.monotonic() - last_purge > 60:
                 await self._purge(conn)
                 last_purge = time.monotonic()
-            if published < self._batch_size:
+            if not published:  # the claim that found nothing marked the last batch
                 await self._observe_backlog(conn)
                 await self._sleep(self._poll_interval_s)
+        if self._acked:  # stopped between batches: mark what Kafka acknowledged
+            await conn.execute(
+                "UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])",
+                self._acked,
+            )
+            self._acked = []
 
     async def publish_batch(self, conn: DbConnection, publisher: Publisher) -> int:
-        """Send one batch in seq order, wait for every ack, then mark the rows."""
-        rows = await conn.fetch(
-            "SELECT seq, topic, key, payload, headers FROM outbox"
-            " WHERE published_at IS NULL ORDER BY seq LIMIT $1",
-            self._batch_size,
-        )
+        """Claim the next batch in seq order (marking the previous one), send it and wait
+        for every ack; its rows are marked by the next call (one statement per batch)."""
+        rows = await conn.fetch(_CLAIM, self._acked, max(self._acked, default=0), self._batch_size)
+        self._acked = []
         if not rows:
             return 0
-        # send() returns once the message is queued; queuing in seq order keeps the
-        # per-key order, and the idempotent producer keeps it through retries.
-        acks = [
-            await publisher.send(
-                self._topic_prefix + r["topic"],
-                value=r["payload"],
-                key=r["key"].encode(),
-                headers=[(k, str(v).encode()) for k, v in r["headers"].items()],
-            )
-            for r in rows
-        ]
-        await asyncio.gather(*acks)
-        await conn.execute(
-            "UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])",
-            [r["seq"] for r in rows],
+        prefix = self._topic_prefix
+        await send_all(
+            publisher,
+            [
+                (
+                    prefix + r["topic"],
+                    r["key"].encode(),
+                    r["payload"],
+                    [(k, str(v).encode()) for k, v in r["headers"].items()],
+                )
+                for r in rows
+            ],
         )
+        self._acked = [r["seq"] for r in rows]
+        per_topic: dict[str, int] = {}
         for r in rows:
-            metrics.EVENTS_PUBLISHED.labels(r["topic"]).inc()
+            per_topic[r["topic"]] = per_topic.get(r["topic"], 0) + 1
+        for topic, n in per_topic.items():
+            metrics.EVENTS_PUBLISHED.labels(topic).inc(n)
         return len(rows)
 
     async def _observe_backlog(self, conn: DbConnection) -> None:
