@@ -144,9 +144,12 @@ class EventConsumer:
         try:
             while not self._stopping:
                 batches = await consumer.getmany(timeout_ms=500, max_records=self._batch_size)
-                for tp, records in batches.items():
+                for records in batches.values():
                     await self._handle_batch(records)
-                    await self._commit(consumer, tp, records[-1].offset + 1)
+                if batches:  # one offset commit per poll, not one per partition
+                    await self._commit(
+                        consumer, {tp: records[-1].offset + 1 for tp, records in batches.items()}
+                    )
                 if time.monotonic() - last_lag > 1.0:
                     await self._observe_lag(consumer)
                     last_lag = time.monotonic()
@@ -155,13 +158,15 @@ class EventConsumer:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(consumer.stop(), 10)
 
-    async def _commit(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
-        if tp not in consumer.assignment():
-            return  # lost in a rebalance: the new owner resumes; the inbox drops repeats
+    async def _commit(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
+        # a partition lost in a rebalance is resumed by its new owner; the inbox drops repeats
+        mine = {tp: offset for tp, offset in offsets.items() if tp in consumer.assignment()}
+        if not mine:
+            return
         try:
             # during a broker outage commit() waits rather than fails: bound it; the records
             # of an offset that was not committed come again and the inbox drops them
-            await asyncio.wait_for(consumer.commit({tp: offset}), 10)
+            await asyncio.wait_for(consumer.commit(mine), 10)
         except (CommitFailedError, KafkaError, TimeoutError) as exc:
             _log.warning("offset_commit_failed", consumer=self.name, error=repr(exc))
 

@@ -283,11 +283,11 @@ class CrashBeforeOffsetCommit(EventConsumer):
 
     crashed = False
 
-    async def _commit(self, consumer: Any, tp: Any, offset: int) -> None:
+    async def _commit(self, consumer: Any, offsets: Any) -> None:
         if not self.crashed:
             self.crashed = True
             raise RuntimeError("consumer killed between database commit and offset commit")
-        await super()._commit(consumer, tp, offset)
+        await super()._commit(consumer, offsets)
 
 
 async def test_consumer_crash_between_db_commit_and_offset_commit_applies_once(
