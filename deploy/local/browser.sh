@@ -4,7 +4,8 @@
 _BROWSER_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$_BROWSER_HERE/env.sh"
 
-# a CJK font: without one every Chinese label renders as empty boxes in screenshots
-browser_install() { apt_install chromium fonts-wqy-microhei; }
+# a CJK font: without one every Chinese label renders as empty boxes in screenshots;
+# poppler-utils: the report tests render the PDFs to pictures (pdftoppm)
+browser_install() { apt_install chromium fonts-wqy-microhei poppler-utils; }
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then browser_install; fi

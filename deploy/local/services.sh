@@ -30,6 +30,7 @@ _service_env() {
   echo "JIAODUI_NOTIFY_SMTP_PORT=$SMTP_PORT"
   echo "JIAODUI_NOTIFY_SMS_URL=http://127.0.0.1:$SMS_PORT/v1/messages"
   echo "JIAODUI_STACK_DIR=$STACK_DIR"
+  echo "JIAODUI_REPORTS_PHOTOS_URL=http://127.0.0.1:$PHOTOS_PORT"
   # test suites log in from 127.0.0.1 hundreds of times an hour (production keeps the
   # service defaults: 30 failed logins per IP per minute, 300 per hour)
   echo "JIAODUI_IDENTITY_LOGIN_FAILURES_PER_IP_PER_MIN=${JIAODUI_IDENTITY_LOGIN_FAILURES_PER_IP_PER_MIN:-1000}"

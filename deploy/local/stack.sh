@@ -40,6 +40,8 @@ infra_install() {
   local pkgs=() comps c
   comps=$(stack_components)
   command -v curl >/dev/null || pkgs+=(curl)
+  # the reports service writes PDFs with Chinese text: Debian's WenQuanYi Micro Hei
+  [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || pkgs+=(fonts-wqy-microhei)
   for c in $comps; do
     declare -F "${c}_packages" >/dev/null || continue
     # shellcheck disable=SC2207

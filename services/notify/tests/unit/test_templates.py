@@ -12,6 +12,7 @@ from jiaodui_contracts import commands as c
 from jiaodui_contracts import corrections as k
 from jiaodui_contracts import photos as p
 from jiaodui_contracts import records as r
+from jiaodui_contracts import reports as v
 from jiaodui_notify.adapters.templates import LANGUAGES, Templates
 from jiaodui_notify.domain.notices import (
     BUILDERS,
@@ -103,6 +104,14 @@ def samples() -> list[Contract]:
         k.ErrataApproved(**err, changes=[change], approved_by=uid(), approved_at=NOW),
         k.ErrataRejected(**err, reason="材料不足 <b>", rejected_by=uid(), rejected_at=NOW),
         k.ErrataApplied(**err, applied_at=NOW),
+        v.ReportSuperseded(
+            report_id=uid(),
+            **rec,
+            account_id=a["account_id"],
+            reason="record_corrected",
+            erratum_id=uid(),
+            superseded_at=NOW,
+        ),
         k.IdentityCorrectionApproved(
             **case,
             id_type="resident_id",

@@ -17,6 +17,7 @@ from jiaodui_contracts import commands as c
 from jiaodui_contracts import corrections as k
 from jiaodui_contracts import photos as p
 from jiaodui_contracts import records as r
+from jiaodui_contracts import reports as v
 
 from jiaodui_notify.domain.delivery import Channel
 
@@ -40,6 +41,7 @@ Template = Literal[
     "identity_correction_approved",
     "identity_correction_rejected",
     "identity_dispute_resolved",
+    "report_superseded",
 ]
 """Every kind of message; each has a template of that name in both languages."""
 EXCERPT_CHARS = 120
@@ -94,6 +96,7 @@ def _event(template: Template, account_id: str | None, base: str, **context: Any
         "missing_url": f"{base}/missing.html",
         "realname_url": f"{base}/realname.html",
         "id_correction_url": f"{base}/id-correction.html",
+        "reports_url": f"{base}/student/reports",
     }
     return Notice(template, account_id, {**links, **context})
 
@@ -189,6 +192,13 @@ BUILDERS: dict[type[Contract], Builder] = {
     ),
     k.IdentityCorrectionRejected: lambda e, b: _event(
         "identity_correction_rejected", e.account_id, b, reason=e.reason
+    ),
+    v.ReportSuperseded: lambda e, b: _event(
+        "report_superseded",
+        e.account_id,
+        b,
+        reason=e.reason,
+        at=local_time(e.superseded_at),
     ),
     k.IdentityDisputeResolved: lambda e, b: _event(
         "identity_dispute_resolved",

@@ -1,0 +1,1 @@
+"""jiaodui verification reports."""

@@ -1,0 +1,103 @@
+"""Applying other services' events to the replica, and superseding reports they outdate."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from jiaodui_contracts.corrections import (
+    ErrataApplied,
+    ErrataApproved,
+    ErrataFiled,
+    ErrataRejected,
+)
+from jiaodui_contracts.photos import PhotoConfirmed, PhotoDisputed, PhotoLinked, PhotoReplaced
+from jiaodui_contracts.records import (
+    IdentityMatched,
+    IdentityUnmatched,
+    RecordCorrected,
+    RecordImported,
+)
+from jiaodui_contracts.reports import SupersededReason
+from jiaodui_runtime.db import DbConnection
+from jiaodui_runtime.logging import get_logger
+
+from jiaodui_reports.domain.document import snapshot
+from jiaodui_reports.domain.rules import supersedes
+from jiaodui_reports.service_layer import events
+from jiaodui_reports.store import replica
+from jiaodui_reports.store import reports as store
+
+_log = get_logger(__name__)
+
+
+async def _supersede(
+    conn: DbConnection,
+    report: store.Report,
+    *,
+    reason: SupersededReason,
+    erratum_id: str | None = None,
+) -> None:
+    at = datetime.now(UTC)
+    await store.supersede(conn, report.report_id, at, reason)
+    await events.superseded(conn, report, reason=reason, erratum_id=erratum_id, at=at)
+    _log.info("report_superseded", report_id=report.report_id, reason=reason)
+
+
+async def on_record(conn: DbConnection, data: RecordImported | RecordCorrected) -> None:
+    current = snapshot(data.model_dump())
+    await replica.upsert_record(
+        conn,
+        data.record_id,
+        institution_code=data.institution_code,
+        branch=data.branch,
+        snapshot=current,
+    )
+    corrected = isinstance(data, RecordCorrected)
+    for report in await store.open_of_record(conn, data.record_id):
+        if supersedes(report.record, current):
+            await _supersede(
+                conn,
+                report,
+                reason="record_corrected" if corrected else "record_changed",
+                erratum_id=data.erratum_id if isinstance(data, RecordCorrected) else None,
+            )
+
+
+async def on_matched(conn: DbConnection, data: IdentityMatched) -> None:
+    await replica.add_owner(conn, data.record_id, data.account_id, data.matched_at)
+
+
+async def on_unmatched(conn: DbConnection, data: IdentityUnmatched) -> None:
+    """The account lost its records (a changed name or ID): its reports of them stop."""
+    lost = await replica.remove_owner(
+        conn, data.account_id, list(data.previously_matched_record_ids)
+    )
+    for record_id in lost:
+        for report in await store.open_of_record(conn, record_id):
+            if report.account_id == data.account_id:
+                await _supersede(conn, report, reason="unmatched")
+
+
+async def on_photo(
+    conn: DbConnection, data: PhotoLinked | PhotoReplaced | PhotoConfirmed | PhotoDisputed
+) -> None:
+    status = {
+        PhotoLinked: "pending",
+        PhotoReplaced: "pending",
+        PhotoConfirmed: "confirmed",
+        PhotoDisputed: "disputed",
+    }[type(data)]
+    await replica.set_photo(conn, data.record_id, data.kind, data.photo_id, status)
+    if isinstance(data, PhotoReplaced) and data.kind == "graduation":
+        for report in await store.open_of_record(conn, data.record_id):
+            if report.photo_id != data.photo_id:
+                await _supersede(conn, report, reason="photo_replaced")
+
+
+async def on_erratum(
+    conn: DbConnection, data: ErrataFiled | ErrataApproved | ErrataRejected | ErrataApplied
+) -> None:
+    if isinstance(data, ErrataFiled | ErrataApproved):
+        await replica.open_erratum(conn, data.erratum_id, data.record_id)
+    else:
+        await replica.close_erratum(conn, data.erratum_id)

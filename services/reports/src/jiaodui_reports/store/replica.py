@@ -1,0 +1,117 @@
+"""The replica of records, matches, graduation photos and open errata (from public events)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from jiaodui_runtime.db import DbConnection
+
+
+async def upsert_record(
+    conn: DbConnection,
+    record_id: str,
+    *,
+    institution_code: str,
+    branch: str,
+    snapshot: dict[str, str | None],
+) -> None:
+    await conn.execute(
+        """INSERT INTO records (record_id, institution_code, branch, snapshot)
+           VALUES ($1, $2, $3, $4::jsonb)
+           ON CONFLICT (record_id) DO UPDATE SET institution_code = EXCLUDED.institution_code,
+               branch = EXCLUDED.branch, snapshot = EXCLUDED.snapshot, updated_at = now()""",
+        uuid.UUID(record_id),
+        institution_code,
+        branch,
+        json.dumps(snapshot, ensure_ascii=False),
+    )
+
+
+async def record(conn: DbConnection, record_id: uuid.UUID) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        "SELECT institution_code, branch, snapshot FROM records WHERE record_id = $1", record_id
+    )
+    if row is None:
+        return None
+    return {
+        "institution_code": row["institution_code"],
+        "branch": row["branch"],
+        "snapshot": json.loads(row["snapshot"]),
+    }
+
+
+async def add_owner(conn: DbConnection, record_id: str, account_id: str, at: datetime) -> None:
+    await conn.execute(
+        "INSERT INTO record_owners (record_id, account_id, matched_at) VALUES ($1, $2, $3)"
+        " ON CONFLICT DO NOTHING",
+        uuid.UUID(record_id),
+        uuid.UUID(account_id),
+        at,
+    )
+
+
+async def remove_owner(conn: DbConnection, account_id: str, record_ids: list[str]) -> list[str]:
+    """Drop the named matches of the account (all of them when none are named); the records
+    it no longer owns."""
+    rows = await conn.fetch(
+        "DELETE FROM record_owners WHERE account_id = $1"
+        " AND (cardinality($2::uuid[]) = 0 OR record_id = ANY($2::uuid[])) RETURNING record_id",
+        uuid.UUID(account_id),
+        [uuid.UUID(r) for r in record_ids],
+    )
+    return [str(r["record_id"]) for r in rows]
+
+
+async def owns(conn: DbConnection, account_id: str, record_id: uuid.UUID) -> bool:
+    return bool(
+        await conn.fetchval(
+            "SELECT true FROM record_owners WHERE account_id = $1 AND record_id = $2",
+            uuid.UUID(account_id),
+            record_id,
+        )
+    )
+
+
+async def set_photo(
+    conn: DbConnection, record_id: str, kind: str, photo_id: str, status: str
+) -> None:
+    await conn.execute(
+        """INSERT INTO photos (record_id, kind, photo_id, status) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (record_id, kind) DO UPDATE SET photo_id = EXCLUDED.photo_id,
+               status = EXCLUDED.status, updated_at = now()""",
+        uuid.UUID(record_id),
+        kind,
+        uuid.UUID(photo_id),
+        status,
+    )
+
+
+async def graduation_photo(conn: DbConnection, record_id: uuid.UUID) -> tuple[str, str] | None:
+    """(photo id, status) of the record's graduation photo, if one is linked."""
+    row = await conn.fetchrow(
+        "SELECT photo_id, status FROM photos WHERE record_id = $1 AND kind = 'graduation'",
+        record_id,
+    )
+    return (str(row["photo_id"]), row["status"]) if row else None
+
+
+async def open_erratum(conn: DbConnection, erratum_id: str, record_id: str) -> None:
+    await conn.execute(
+        "INSERT INTO open_errata (erratum_id, record_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        uuid.UUID(erratum_id),
+        uuid.UUID(record_id),
+    )
+
+
+async def close_erratum(conn: DbConnection, erratum_id: str) -> None:
+    await conn.execute("DELETE FROM open_errata WHERE erratum_id = $1", uuid.UUID(erratum_id))
+
+
+async def open_errata(conn: DbConnection, record_id: uuid.UUID) -> int:
+    count: int = await conn.fetchval(
+        "SELECT count(*) FROM open_errata WHERE record_id = $1", record_id
+    )
+    return count
