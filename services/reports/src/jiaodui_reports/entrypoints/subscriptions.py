@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from jiaodui_contracts import CloudEvent, Contract
+from jiaodui_contracts import EVENT_TYPES, CloudEvent, Contract
 from jiaodui_contracts.corrections import (
     ErrataApplied,
     ErrataApproved,
@@ -18,16 +18,27 @@ from jiaodui_contracts.records import (
     RecordCorrected,
     RecordImported,
 )
-from jiaodui_runtime.consumer import Handler
+from jiaodui_runtime.consumer import AnyHandler, Batched, Delivered
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.service import ServiceRuntime
 
 from jiaodui_reports.service_layer import replica
+from jiaodui_reports.service_layer.replica import RecordVersion
+
+BULK_IMPORT = "jiaodui.records.RecordsImported.v1"
+"""Imports publish their records in batches (up to 100 per event) where records does."""
 
 
-async def on_record(conn: DbConnection, event: CloudEvent, data: Contract) -> None:
-    assert isinstance(data, RecordImported | RecordCorrected)
-    await replica.on_record(conn, data)
+async def on_records(conn: DbConnection, run: Sequence[Delivered]) -> None:
+    versions: list[RecordVersion] = []
+    for event, data in run:
+        if isinstance(data, RecordCorrected):
+            versions.append(RecordVersion.of(data.model_dump(), erratum_id=data.erratum_id))
+        elif isinstance(data, RecordImported):
+            versions.append(RecordVersion.of(data.model_dump()))
+        else:  # a bulk import: its records, as published (read as data, in order)
+            versions.extend(RecordVersion.of(record) for record in event.data["records"])
+    await replica.on_records(conn, versions)
 
 
 async def on_matched(conn: DbConnection, event: CloudEvent, data: Contract) -> None:
@@ -50,10 +61,11 @@ async def on_erratum(conn: DbConnection, event: CloudEvent, data: Contract) -> N
     await replica.on_erratum(conn, data)
 
 
-def handlers(rt: ServiceRuntime) -> Mapping[str, Handler]:
-    return {
-        RecordImported.TYPE: on_record,
-        RecordCorrected.TYPE: on_record,
+def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
+    records = Batched(on_records)  # one instance: a run of mixed record events stays one call
+    found: dict[str, AnyHandler] = {
+        RecordImported.TYPE: records,
+        RecordCorrected.TYPE: records,
         IdentityMatched.TYPE: on_matched,
         IdentityUnmatched.TYPE: on_unmatched,
         PhotoLinked.TYPE: on_photo,
@@ -65,3 +77,6 @@ def handlers(rt: ServiceRuntime) -> Mapping[str, Handler]:
         ErrataRejected.TYPE: on_erratum,
         ErrataApplied.TYPE: on_erratum,
     }
+    if BULK_IMPORT in EVENT_TYPES:
+        found[BULK_IMPORT] = records
+    return found

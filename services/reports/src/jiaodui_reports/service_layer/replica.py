@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from jiaodui_contracts.corrections import (
     ErrataApplied,
@@ -14,8 +17,6 @@ from jiaodui_contracts.photos import PhotoConfirmed, PhotoDisputed, PhotoLinked,
 from jiaodui_contracts.records import (
     IdentityMatched,
     IdentityUnmatched,
-    RecordCorrected,
-    RecordImported,
 )
 from jiaodui_contracts.reports import SupersededReason
 from jiaodui_runtime.db import DbConnection
@@ -43,24 +44,41 @@ async def _supersede(
     _log.info("report_superseded", report_id=report.report_id, reason=reason)
 
 
-async def on_record(conn: DbConnection, data: RecordImported | RecordCorrected) -> None:
-    current = snapshot(data.model_dump())
-    await replica.upsert_record(
-        conn,
-        data.record_id,
-        institution_code=data.institution_code,
-        branch=data.branch,
-        snapshot=current,
+@dataclass(frozen=True, slots=True)
+class RecordVersion:
+    """A record as one event published it, and what a report it outdates is marked with."""
+
+    record_id: str
+    institution_code: str
+    branch: str
+    snapshot: dict[str, str | None]
+    reason: SupersededReason
+    erratum_id: str | None = None
+
+    @classmethod
+    def of(cls, fields: Mapping[str, Any], erratum_id: str | None = None) -> RecordVersion:
+        return cls(
+            record_id=str(fields["record_id"]),
+            institution_code=str(fields["institution_code"]),
+            branch=str(fields["branch"]),
+            snapshot=snapshot(fields),
+            reason="record_corrected" if erratum_id else "record_changed",
+            erratum_id=erratum_id,
+        )
+
+
+async def on_records(conn: DbConnection, versions: Sequence[RecordVersion]) -> None:
+    """A run of record events (imports, corrections), in order: the latest version of each
+    record replaces the replica's; open reports that would now read differently are
+    superseded (two statements for the run, whatever its length)."""
+    latest = {v.record_id: v for v in versions}
+    await replica.upsert_records(
+        conn, [(v.record_id, v.institution_code, v.branch, v.snapshot) for v in latest.values()]
     )
-    corrected = isinstance(data, RecordCorrected)
-    for report in await store.open_of_record(conn, data.record_id):
-        if supersedes(report.record, current):
-            await _supersede(
-                conn,
-                report,
-                reason="record_corrected" if corrected else "record_changed",
-                erratum_id=data.erratum_id if isinstance(data, RecordCorrected) else None,
-            )
+    for report in await store.open_of_records(conn, list(latest)):
+        version = latest[report.record_id]
+        if supersedes(report.record, version.snapshot):
+            await _supersede(conn, report, reason=version.reason, erratum_id=version.erratum_id)
 
 
 async def on_matched(conn: DbConnection, data: IdentityMatched) -> None:

@@ -30,6 +30,27 @@ async def upsert_record(
     )
 
 
+async def upsert_records(
+    conn: DbConnection, rows: list[tuple[str, str, str, dict[str, str | None]]]
+) -> None:
+    """Many records at once (record_id, institution_code, branch, snapshot; one row per
+    record), in one statement."""
+    if not rows:
+        return
+    await conn.execute(
+        """INSERT INTO records (record_id, institution_code, branch, snapshot)
+           SELECT r.record_id, r.institution_code, r.branch, r.snapshot::jsonb
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
+                AS r(record_id, institution_code, branch, snapshot)
+           ON CONFLICT (record_id) DO UPDATE SET institution_code = EXCLUDED.institution_code,
+               branch = EXCLUDED.branch, snapshot = EXCLUDED.snapshot, updated_at = now()""",
+        [uuid.UUID(r[0]) for r in rows],
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        [json.dumps(r[3], ensure_ascii=False) for r in rows],
+    )
+
+
 async def record(conn: DbConnection, record_id: uuid.UUID) -> dict[str, Any] | None:
     row = await conn.fetchrow(
         "SELECT institution_code, branch, snapshot FROM records WHERE record_id = $1", record_id
