@@ -72,7 +72,24 @@ async def publish_all(bootstrap: str, messages: list[tuple[bytes, bytes, bytes]]
         await producer.stop()
 
 
+async def _count(conn: asyncpg.Connection, sql: str, institution: str) -> int:
+    return int(await conn.fetchval(sql, institution))
+
+
+MATCHED = (
+    "SELECT count(*) FROM matches m JOIN records r USING (record_id) WHERE r.institution_code = $1"
+)
+OWNED = (
+    "SELECT count(*) FROM record_owners o JOIN records r USING (record_id)"
+    " WHERE r.institution_code = $1"
+)
+REPLICA = "SELECT count(*) FROM records WHERE institution_code = $1"
+
+
 async def matching(n: int = 1_000_000) -> list[Row]:
+    """From the first activation published to IdentityMatched applied by photos (its
+    record_owners) for every one, i.e. the whole cascade: records matches and publishes,
+    photos and corrections apply (notify too, on the same cores, not waited for)."""
     institution = f"M{uuid.uuid4().hex[:6]}"
     with tempfile.TemporaryDirectory() as folder, locate_stack() as stack:
         path = Path(folder) / "roster.csv"
@@ -80,33 +97,41 @@ async def matching(n: int = 1_000_000) -> list[Row]:
         await asyncio.to_thread(write_roster, path, institution, n, seed=random.randrange(2**32))
         await imported(stack, path, n, institution)
         messages = serialised(await asyncio.to_thread(activations, path))
-        records_db = await asyncpg.connect(stack.dsn_for("records"))
+        dbs = {s: await asyncpg.connect(stack.dsn_for(s)) for s in ("records", "photos")}
+        dbs["corrections"] = await asyncpg.connect(stack.dsn_for("corrections"))
         try:
+            # the roster's own events applied first: the clock is for the matching cascade
+            for service in ("photos", "corrections"):
+                while await _count(dbs[service], REPLICA, institution) < n:
+                    await asyncio.sleep(0.5)
             started = time.perf_counter()
             await publish_all(stack.kafka_bootstrap, messages)
             published_s = time.perf_counter() - started
-            while (
-                matched := await records_db.fetchval(
-                    "SELECT count(*) FROM matches m JOIN records r USING (record_id)"
-                    " WHERE r.institution_code = $1",
-                    institution,
-                )
-            ) < n:
-                if time.perf_counter() - started > 3600:
-                    break
-                await asyncio.sleep(1)
-            elapsed = time.perf_counter() - started
+            done: dict[str, float] = {}
+            counts = {"records": 0, "photos": 0, "corrections": 0}
+            queries = {"records": MATCHED, "photos": OWNED, "corrections": OWNED}
+            while len(done) < 3 and time.perf_counter() - started < 3600:
+                for service, query in queries.items():
+                    if service not in done:
+                        counts[service] = await _count(dbs[service], query, institution)
+                        if counts[service] >= n:
+                            done[service] = time.perf_counter() - started
+                await asyncio.sleep(0.5)
         finally:
-            await records_db.close()
+            for conn in dbs.values():
+                await conn.close()
+    elapsed = done.get("photos", time.perf_counter() - started)
     return [
         Row(
             "matching",
-            f"{n:,} activations against a {n:,}-record roster",
+            f"{n:,} activations against a {n:,}-record roster, applied by photos",
             elapsed,
             None,
             "s",
             "≤ 120 s for 1,000,000",
-            notes=f"{matched:,} matched; publishing the activations took {published_s:.1f} s; "
-            f"{matched / elapsed:,.0f} matches/s",
+            notes=f"{counts['photos']:,} applied by photos; records matched all in "
+            f"{done.get('records', float('nan')):.1f} s, corrections applied all in "
+            f"{done.get('corrections', float('nan')):.1f} s; publishing the activations took "
+            f"{published_s:.1f} s; {counts['photos'] / elapsed:,.0f} matches/s end to end",
         )
     ]

@@ -74,6 +74,13 @@ SELECT event_id::text FROM claimed
 _log = get_logger(__name__)
 
 
+def _bind(record: ConsumerRecord[Any, Any], event: CloudEvent) -> None:
+    """The event's correlation id (from its Kafka header) for the logs and outbox rows its
+    handler writes."""
+    correlation = dict(record.headers or ()).get(HEADER_CORRELATION_ID)
+    bind_correlation_id(correlation.decode() if correlation else event.id, event_id=event.id)
+
+
 class EventConsumer:
     """Consume ``topics`` as consumer group ``name``, dispatching by event type."""
 
@@ -282,6 +289,15 @@ class EventConsumer:
         outcomes: list[str] = []
         run: list[Delivered] = []
         run_handler: Batched | None = None
+        last: tuple[ConsumerRecord[Any, Any], CloudEvent] | None = None  # of the run
+
+        async def apply_run() -> None:
+            # a run is applied in the context of its last event (one binding per run, not
+            # per event: binding cost ~4 % of a matching burst's consumer profile)
+            assert run_handler is not None and last is not None
+            _bind(*last)
+            await run_handler.apply(conn, run)
+
         for record, event in work:
             handler = self._handlers.get(event.type)
             if handler is None:
@@ -293,19 +309,16 @@ class EventConsumer:
             claimed.discard(event.id)  # a second copy within the batch is a duplicate too
             outcomes.append("processed")
             if run_handler is not None and handler is not run_handler:
-                await run_handler.apply(conn, run)
+                await apply_run()
                 run, run_handler = [], None
-            correlation = dict(record.headers or ()).get(HEADER_CORRELATION_ID)
-            bind_correlation_id(
-                correlation.decode() if correlation else event.id, event_id=event.id
-            )
             if isinstance(handler, Batched):
                 run.append((event, parse_data(event)))
-                run_handler = handler
+                run_handler, last = handler, (record, event)
             else:
+                _bind(record, event)
                 await handler(conn, event, parse_data(event))
         if run_handler is not None:
-            await run_handler.apply(conn, run)
+            await apply_run()
         duplicates = outcomes.count("duplicate")
         if duplicates:
             await conn.execute(

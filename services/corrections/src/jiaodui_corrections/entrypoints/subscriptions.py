@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from jiaodui_contracts import CloudEvent, Contract
 from jiaodui_contracts.photos import (
@@ -18,8 +19,9 @@ from jiaodui_contracts.records import (
     IdentityUnmatched,
     RecordCorrected,
     RecordImported,
+    RecordsImported,
 )
-from jiaodui_runtime.consumer import Handler
+from jiaodui_runtime.consumer import AnyHandler, Batched, Delivered
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.service import ServiceRuntime
 
@@ -32,14 +34,16 @@ async def on_record(conn: DbConnection, event: CloudEvent, data: Contract) -> No
     await events.on_record(conn, data)
 
 
-async def on_matched(conn: DbConnection, event: CloudEvent, data: Contract) -> None:
-    assert isinstance(data, IdentityMatched)
-    await events.on_matched(conn, data)
+async def on_matched(conn: DbConnection, run: Sequence[Delivered]) -> None:
+    matches = [data for _, data in run]
+    assert all(isinstance(m, IdentityMatched) for m in matches)
+    await events.on_matched(conn, matches)  # type: ignore[arg-type]
 
 
-async def on_unmatched(conn: DbConnection, event: CloudEvent, data: Contract) -> None:
-    assert isinstance(data, IdentityUnmatched)
-    await events.on_unmatched(conn, data)
+async def on_unmatched(conn: DbConnection, run: Sequence[Delivered]) -> None:
+    unmatches = [data for _, data in run]
+    assert all(isinstance(u, IdentityUnmatched) for u in unmatches)
+    await events.on_unmatched(conn, unmatches)  # type: ignore[arg-type]
 
 
 async def on_photo_disputed(conn: DbConnection, event: CloudEvent, data: Contract) -> None:
@@ -63,12 +67,24 @@ async def on_deadline_reminder(conn: DbConnection, event: CloudEvent, data: Cont
     )  # fmt: skip
 
 
-def handlers(rt: ServiceRuntime) -> Mapping[str, Handler]:
+async def on_records_imported(conn: DbConnection, run: Sequence[Delivered]) -> None:
+    """A run of an import's batches: the latest state of each record, one statement."""
+    latest: dict[str, dict[str, Any]] = {}
+    for event, data in run:
+        assert isinstance(data, RecordsImported)
+        for record in event.data["records"]:
+            latest[record["record_id"]] = record
+    await replica.upsert_imported(conn, list(latest.values()))
+
+
+def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
     return {
         RecordImported.TYPE: on_record,
+        RecordsImported.TYPE: Batched(on_records_imported),
         RecordCorrected.TYPE: on_record,
-        IdentityMatched.TYPE: on_matched,
-        IdentityUnmatched.TYPE: on_unmatched,
+        # a matching burst: runs of each, one statement per run (order kept between them)
+        IdentityMatched.TYPE: Batched(on_matched),
+        IdentityUnmatched.TYPE: Batched(on_unmatched),
         PhotoDisputed.TYPE: on_photo_disputed,
         PhotoReplaced.TYPE: on_new_photo,
         PhotoLinked.TYPE: on_new_photo,

@@ -4,6 +4,7 @@ record, photo disputes (an erratum opens), and the fixes that close approved err
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from jiaodui_contracts.corrections import ErrataApplied
@@ -42,21 +43,24 @@ async def on_record(conn: DbConnection, data: RecordImported | RecordCorrected) 
         await settle(conn, uuid.UUID(data.record_id), "record", data.erratum_id)
 
 
-async def on_matched(conn: DbConnection, data: IdentityMatched) -> None:
-    await replica.upsert_record(
+async def on_matched(conn: DbConnection, matches: Sequence[IdentityMatched]) -> None:
+    """A run of matches (a matching burst's worth) in one statement."""
+    await replica.add_matches(
         conn,
-        data.record_id,
-        institution_code=data.institution_code,
-        branch=data.branch,
-        cohort=data.cohort,
-        student_number=data.student_number,
-        fields=None,
+        [
+            (
+                uuid.UUID(m.record_id), uuid.UUID(m.account_id), m.institution_code, m.branch,
+                m.cohort, m.student_number, m.matched_at,
+            )
+            for m in matches
+        ],
+    )  # fmt: skip
+
+
+async def on_unmatched(conn: DbConnection, unmatches: Sequence[IdentityUnmatched]) -> None:
+    await replica.remove_owners(
+        conn, [(u.account_id, list(u.previously_matched_record_ids)) for u in unmatches]
     )
-    await replica.add_owner(conn, data.record_id, data.account_id, data.matched_at)
-
-
-async def on_unmatched(conn: DbConnection, data: IdentityUnmatched) -> None:
-    await replica.remove_owner(conn, data.account_id, list(data.previously_matched_record_ids))
 
 
 async def settle(

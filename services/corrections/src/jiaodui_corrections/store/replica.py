@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 from jiaodui_runtime.db import DbConnection
+
+Match = tuple[uuid.UUID, uuid.UUID, str, str, str | None, str | None, datetime]
+"""record_id, account_id, institution_code, branch, cohort, student_number, matched_at"""
 
 
 async def upsert_record(
@@ -41,32 +45,80 @@ async def upsert_record(
     )
 
 
+_UPSERT_IMPORTED = """
+INSERT INTO records (record_id, institution_code, branch, cohort, student_number, fields)
+SELECT (r ->> 'record_id')::uuid, r ->> 'institution_code', r ->> 'branch', r ->> 'cohort',
+       r ->> 'student_number', r - 'identity_hash' - 'change'
+FROM jsonb_array_elements($1::jsonb) AS r
+ON CONFLICT (record_id) DO UPDATE SET
+    institution_code = EXCLUDED.institution_code, branch = EXCLUDED.branch,
+    cohort = COALESCE(EXCLUDED.cohort, records.cohort),
+    student_number = COALESCE(EXCLUDED.student_number, records.student_number),
+    fields = EXCLUDED.fields, updated_at = now()
+"""
+
+
+async def upsert_imported(conn: DbConnection, records: Sequence[dict[str, Any]]) -> None:
+    """Records of RecordsImported events (their JSON as received, one per record_id: the
+    caller keeps the latest), replacing the fields, in one statement."""
+    if records:
+        await conn.execute(_UPSERT_IMPORTED, list(records))
+
+
 async def record(conn: DbConnection, record_id: uuid.UUID) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM records WHERE record_id = $1", record_id)
 
 
-async def add_owner(
-    conn: DbConnection, record_id: str, account_id: str, matched_at: datetime
-) -> None:
+_MATCHED = """
+WITH matched AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
+                         $7::timestamptz[]) WITH ORDINALITY
+        AS m(record_id, account_id, institution_code, branch, cohort, student_number, matched_at,
+             ord)
+), known AS (
+    INSERT INTO records (record_id, institution_code, branch, cohort, student_number)
+    SELECT DISTINCT ON (record_id) record_id, institution_code, branch, cohort, student_number
+    FROM matched ORDER BY record_id, ord DESC
+    ON CONFLICT (record_id) DO UPDATE SET
+        institution_code = EXCLUDED.institution_code, branch = EXCLUDED.branch,
+        cohort = COALESCE(EXCLUDED.cohort, records.cohort),
+        student_number = COALESCE(EXCLUDED.student_number, records.student_number),
+        updated_at = now()
+)
+INSERT INTO record_owners (record_id, account_id, matched_at)
+SELECT record_id, account_id, matched_at FROM matched ORDER BY ord
+ON CONFLICT DO NOTHING
+"""
+
+
+async def add_matches(conn: DbConnection, matches: Sequence[Match]) -> None:
+    """Many matches in one statement, as one by one would leave them: each record's fields
+    from its last match (a match only fills what a full record event left empty), each
+    (record, account) pair from its first."""
+    if not matches:
+        return
     await conn.execute(
-        "INSERT INTO record_owners (record_id, account_id, matched_at) VALUES ($1, $2, $3)"
-        " ON CONFLICT DO NOTHING",
-        uuid.UUID(record_id),
-        uuid.UUID(account_id),
-        matched_at,
+        _MATCHED,
+        *(list(column) for column in zip(*matches, strict=True)),
     )
 
 
-async def remove_owner(conn: DbConnection, account_id: str, record_ids: list[str]) -> None:
-    """Drop the given matches of the account, or all of them when none are named."""
-    if record_ids:
-        await conn.execute(
-            "DELETE FROM record_owners WHERE account_id = $1 AND record_id = ANY($2::uuid[])",
-            uuid.UUID(account_id),
-            [uuid.UUID(r) for r in record_ids],
-        )
-    else:
-        await conn.execute("DELETE FROM record_owners WHERE account_id = $1", uuid.UUID(account_id))
+async def remove_owners(conn: DbConnection, removals: Sequence[tuple[str, list[str]]]) -> None:
+    """Drop the given matches of each account, or all of its matches when none are named."""
+    pairs: list[tuple[uuid.UUID, uuid.UUID | None]] = []
+    for account_id, record_ids in removals:
+        account = uuid.UUID(account_id)
+        pairs += [(account, uuid.UUID(r)) for r in record_ids] if record_ids else [(account, None)]
+    if not pairs:
+        return
+    await conn.execute(
+        "DELETE FROM record_owners o"
+        " USING unnest($1::uuid[], $2::uuid[]) AS d(account_id, record_id)"
+        " WHERE o.account_id = d.account_id"
+        " AND (d.record_id IS NULL OR o.record_id = d.record_id)",
+        [a for a, _ in pairs],
+        [r for _, r in pairs],
+    )
 
 
 async def owners(conn: DbConnection, record_id: uuid.UUID) -> list[str]:

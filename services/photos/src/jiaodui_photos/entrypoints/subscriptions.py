@@ -10,7 +10,9 @@ from jiaodui_contracts.records import (
     IdentityMatched,
     IdentityUnmatched,
     RecordCorrected,
+    RecordFields,
     RecordImported,
+    RecordsImported,
 )
 from jiaodui_runtime.consumer import AnyHandler, Batched, Delivered
 from jiaodui_runtime.db import DbConnection
@@ -21,19 +23,26 @@ from jiaodui_photos.service_layer import events
 
 def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
     async def on_records(conn: DbConnection, run: Sequence[Delivered]) -> None:
-        changes = [data for _, data in run]
-        assert all(isinstance(c, RecordImported | RecordCorrected) for c in changes)
-        await events.records_changed(conn, changes)  # type: ignore[arg-type]
+        changes: list[RecordFields] = []
+        for _, data in run:  # an import's batches carry many records each, in order
+            if isinstance(data, RecordsImported):
+                changes += data.records
+            else:
+                assert isinstance(data, RecordImported | RecordCorrected)
+                changes.append(data)
+        await events.records_changed(conn, changes)
 
     record_events = Batched(on_records)  # one instance: imported and corrected share a run
 
-    async def on_matched(conn: DbConnection, event: CloudEvent, data: Contract) -> None:
-        assert isinstance(data, IdentityMatched)
-        await events.identity_matched(conn, data)
+    async def on_matched(conn: DbConnection, run: Sequence[Delivered]) -> None:
+        matches = [data for _, data in run]
+        assert all(isinstance(m, IdentityMatched) for m in matches)
+        await events.identities_matched(conn, matches)  # type: ignore[arg-type]
 
-    async def on_unmatched(conn: DbConnection, event: CloudEvent, data: Contract) -> None:
-        assert isinstance(data, IdentityUnmatched)
-        await events.identity_unmatched(conn, data)
+    async def on_unmatched(conn: DbConnection, run: Sequence[Delivered]) -> None:
+        unmatches = [data for _, data in run]
+        assert all(isinstance(u, IdentityUnmatched) for u in unmatches)
+        await events.identities_unmatched(conn, unmatches)  # type: ignore[arg-type]
 
     async def on_errata(conn: DbConnection, event: CloudEvent, data: Contract) -> None:
         assert isinstance(data, ErrataApproved)
@@ -41,8 +50,10 @@ def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
 
     return {
         RecordImported.TYPE: record_events,
+        RecordsImported.TYPE: record_events,
         RecordCorrected.TYPE: record_events,
-        IdentityMatched.TYPE: on_matched,
-        IdentityUnmatched.TYPE: on_unmatched,
+        # a matching burst: runs of each, one statement per run (order kept between them)
+        IdentityMatched.TYPE: Batched(on_matched),
+        IdentityUnmatched.TYPE: Batched(on_unmatched),
         ErrataApproved.TYPE: on_errata,
     }

@@ -9,18 +9,16 @@ from jiaodui_contracts.corrections import ErrataApproved
 from jiaodui_contracts.records import (
     IdentityMatched,
     IdentityUnmatched,
-    RecordCorrected,
-    RecordImported,
+    RecordFields,
 )
 from jiaodui_runtime.db import DbConnection
 
+from jiaodui_photos.domain.owners import latest_matches
 from jiaodui_photos.service_layer.linking import relink_for_record
 from jiaodui_photos.store import records
 
 
-async def records_changed(
-    conn: DbConnection, changes: Sequence[RecordImported | RecordCorrected]
-) -> None:
+async def records_changed(conn: DbConnection, changes: Sequence[RecordFields]) -> None:
     """A run of record events (an import's worth) kept set-based: the latest state of each
     record in one statement, then the photos waiting for any of them link."""
     latest = {change.record_id: change for change in changes}
@@ -30,25 +28,13 @@ async def records_changed(
         await relink_for_record(conn, record_id)
 
 
-async def identity_matched(conn: DbConnection, match: IdentityMatched) -> None:
-    await records.set_owner(
-        conn,
-        record_id=match.record_id,
-        account_id=match.account_id,
-        institution_code=match.institution_code,
-        branch=match.branch,
-        cohort=match.cohort,
-        matched_at=match.matched_at,
-    )
+async def identities_matched(conn: DbConnection, matches: Sequence[IdentityMatched]) -> None:
+    """A run of matches (a matching burst's worth) in one statement."""
+    await records.set_owners(conn, latest_matches(matches))
 
 
-async def identity_unmatched(conn: DbConnection, unmatch: IdentityUnmatched) -> None:
-    await records.drop_owner(
-        conn,
-        account_id=unmatch.account_id,
-        record_ids=unmatch.previously_matched_record_ids,
-        before=unmatch.unmatched_at,
-    )
+async def identities_unmatched(conn: DbConnection, unmatches: Sequence[IdentityUnmatched]) -> None:
+    await records.drop_owners(conn, unmatches)
 
 
 async def errata_approved(conn: DbConnection, approved: ErrataApproved) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 
 import asyncpg
-from jiaodui_contracts.records import RecordFields
+from jiaodui_contracts.records import IdentityMatched, IdentityUnmatched, RecordFields
 from jiaodui_runtime.db import DbConnection
 
 from jiaodui_photos.domain.linking import RecordKey, name_key
@@ -94,41 +93,44 @@ async def candidates(
     ]
 
 
-async def set_owner(
-    conn: DbConnection,
-    *,
-    record_id: str,
-    account_id: str,
-    institution_code: str,
-    branch: str,
-    cohort: str,
-    matched_at: datetime,
-) -> None:
+_SET_OWNERS = """
+INSERT INTO record_owners (record_id, account_id, institution_code, branch, cohort, matched_at)
+SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
+                     $6::timestamptz[])
+ON CONFLICT (record_id) DO UPDATE SET account_id = EXCLUDED.account_id,
+    institution_code = EXCLUDED.institution_code, branch = EXCLUDED.branch,
+    cohort = EXCLUDED.cohort, matched_at = EXCLUDED.matched_at
+WHERE record_owners.matched_at <= EXCLUDED.matched_at
+"""
+
+
+async def set_owners(conn: DbConnection, matches: Sequence[IdentityMatched]) -> None:
+    """Each record's owner, one statement for many (one match per record: the caller keeps
+    the one that wins); an older match than the one kept changes nothing."""
+    if not matches:
+        return
     await conn.execute(
-        "INSERT INTO record_owners (record_id, account_id, institution_code, branch, cohort,"
-        " matched_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (record_id) DO UPDATE SET"
-        " account_id = EXCLUDED.account_id, institution_code = EXCLUDED.institution_code,"
-        " branch = EXCLUDED.branch, cohort = EXCLUDED.cohort, matched_at = EXCLUDED.matched_at"
-        " WHERE record_owners.matched_at <= EXCLUDED.matched_at",
-        uuid.UUID(record_id),
-        uuid.UUID(account_id),
-        institution_code,
-        branch,
-        cohort,
-        matched_at,
+        _SET_OWNERS,
+        [uuid.UUID(m.record_id) for m in matches],
+        [uuid.UUID(m.account_id) for m in matches],
+        [m.institution_code for m in matches],
+        [m.branch for m in matches],
+        [m.cohort for m in matches],
+        [m.matched_at for m in matches],
     )
 
 
-async def drop_owner(
-    conn: DbConnection, *, account_id: str, record_ids: Sequence[str], before: datetime
-) -> None:
-    """Forget the listed matches of the account (only those older than the unmatching)."""
-    if not record_ids:
+async def drop_owners(conn: DbConnection, unmatches: Sequence[IdentityUnmatched]) -> None:
+    """Forget the listed matches of each account (only those older than its unmatching)."""
+    pairs = [(u, r) for u in unmatches for r in u.previously_matched_record_ids]
+    if not pairs:
         return
     await conn.execute(
-        "DELETE FROM record_owners WHERE account_id = $1 AND record_id = ANY($2::uuid[])"
-        " AND matched_at <= $3",
-        uuid.UUID(account_id),
-        [uuid.UUID(r) for r in record_ids],
-        before,
+        "DELETE FROM record_owners o USING"
+        " unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS d(account_id, record_id, before)"
+        " WHERE o.account_id = d.account_id AND o.record_id = d.record_id"
+        " AND o.matched_at <= d.before",
+        [uuid.UUID(u.account_id) for u, _ in pairs],
+        [uuid.UUID(r) for _, r in pairs],
+        [u.unmatched_at for u, _ in pairs],
     )

@@ -7,13 +7,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from jiaodui_contracts import Contract
-from jiaodui_contracts.records import IdentityMatched, IdentityUnmatched
+from jiaodui_contracts.records import IdentityUnmatched
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.outbox import add_many_to_outbox
 
 from jiaodui_records.domain.matching import MatchPlan, MatchState, MatchStatus, plan_match
 from jiaodui_records.store import matching as store
-from jiaodui_records.store import records
 
 SOURCE = "/jiaodui/records"
 
@@ -48,28 +47,15 @@ async def rematch_many(conn: DbConnection, account_ids: Iterable[uuid.UUID]) -> 
             unmatched.append((account_id, plan))
     await store.set_matches(conn, added=added, removed=removed)
     await store.set_states(conn, states)
-    await add_many_to_outbox(conn, await _announcements(conn, added, unmatched), source=SOURCE)
-
-
-async def _announcements(
-    conn: DbConnection,
-    added: list[tuple[uuid.UUID, str]],
-    unmatched: list[tuple[uuid.UUID, MatchPlan]],
-) -> list[Contract]:
     now = datetime.now(UTC)
-    matched = await records.get_many(conn, [uuid.UUID(r) for _, r in added])
-    events: list[Contract] = [
-        IdentityMatched(
-            account_id=str(account_id),
-            record_id=record_id,
-            institution_code=matched[record_id]["institution_code"],
-            branch=matched[record_id]["branch"],
-            cohort=matched[record_id]["cohort"],
-            student_number=matched[record_id]["student_number"],
-            matched_at=now,
-        )
-        for account_id, record_id in added
-    ]
+    await store.announce_matches(conn, added, source=SOURCE, at=now)
+    await add_many_to_outbox(conn, _unmatched_events(unmatched, now), source=SOURCE)
+
+
+def _unmatched_events(
+    unmatched: list[tuple[uuid.UUID, MatchPlan]], now: datetime
+) -> list[Contract]:
+    events: list[Contract] = []
     for account_id, plan in unmatched:
         assert plan.state.reason is not None
         events.append(

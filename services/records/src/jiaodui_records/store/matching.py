@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
 import asyncpg
+from jiaodui_contracts.records import IdentityMatched
 from jiaodui_runtime.db import DbConnection
+from jiaodui_runtime.outbox import NOTIFY_CHANNEL, built_event_params, insert_built_events_sql
 
 from jiaodui_records.domain.matching import Candidate, MatchState, MatchStatus, UnmatchedReason
 
@@ -88,6 +91,38 @@ async def set_matches(
             [a for a, _ in removed],
             [uuid.UUID(r) for _, r in removed],
         )
+
+
+_ANNOUNCE_MATCHES = """
+WITH pairs AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS p(account_id, record_id, ord)
+), events AS MATERIALIZED (
+    SELECT gen_random_uuid() AS event_id, p.account_id::text AS subject,
+           p.account_id::text AS key, p.ord,
+           json_build_object('account_id', p.account_id, 'record_id', r.record_id,
+                             'institution_code', r.institution_code, 'branch', r.branch,
+                             'cohort', r.cohort, 'student_number', r.student_number,
+                             'matched_at', $6::text) AS data
+    FROM pairs p JOIN records r USING (record_id)
+)
+""" + insert_built_events_sql("events", first_param=3)  # noqa: S608 - no input in the text
+# $6 is the events' time (built_event_params): matched_at is the moment of the envelope
+
+
+async def announce_matches(
+    conn: DbConnection, added: list[tuple[uuid.UUID, str]], *, source: str, at: datetime
+) -> None:
+    """One IdentityMatched per added (account, record) pair, in order, built by the
+    database from the record's row (a matching burst creates no object per event here)."""
+    if not added:
+        return
+    await conn.execute(
+        _ANNOUNCE_MATCHES,
+        [a for a, _ in added],
+        [uuid.UUID(r) for _, r in added],
+        *built_event_params(IdentityMatched, source=source, at=at),
+    )
+    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
 
 
 async def states(conn: DbConnection, account_ids: list[uuid.UUID]) -> dict[uuid.UUID, MatchState]:
