@@ -1,142 +1,194 @@
-"""The photo check in the browser: the student answers 正确 / 有误, the college office approves."""
+"""The student's whole procedure on a phone, through the portal: register, the activation
+mail, real name, log in, the next step on the home page, the record card and its print view,
+the photos (one confirmed behind the dialog, the other disputed with a reason), the errata
+form; the college office approves (through the API: the office's own UI has its own test),
+a new photo arrives, and in the re-check window the student confirms it."""
 
 from __future__ import annotations
 
-import io
+import asyncio
 import uuid
-import zipfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from jiaodui_runtime.testing import StackEndpoints, eventually
-from jiaodui_runtime.testing.accounts import create_staff, create_student, resident_id
-from PIL import Image
+from jiaodui_runtime.testing.accounts import resident_id
+from jiaodui_runtime.testing.sinks import link_token, mails_to
 from playwright.async_api import Browser, Page
 
+from tests.browser.portal import audit, open_page, sign_in
+from tests.browser.student_setup import School, photo_batch, roster_row, school
+
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
-BORN = date(2003, 3, 3)
-COLLEGE = "信息学院"
+PASSWORD = "Web-pass-123"
+NAME = "网页测试"
+BORN = date(2004, 6, 1)
 
 
-def jpeg(color: tuple[int, int, int]) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (480, 640), color).save(out, format="JPEG")
-    return out.getvalue()
+async def register_and_activate(page: Page, base: str, stack_dir: Path, address: str, shots: Path, watched: Any) -> None:
+    await page.get_by_role("button", name="注册账号").click()
+    await page.wait_for_url("**/register")
+    await page.get_by_label("电子邮箱（用户名）").fill(address)
+    await page.get_by_label("密码", exact=True).fill(PASSWORD)
+    await page.get_by_label("确认密码").fill(PASSWORD)
+    await page.get_by_text("我已阅读并同意用户协议").click()
+    await audit(watched, "account-register", shots)
+    await page.get_by_role("button", name="注册", exact=True).click()
+    await page.get_by_text("激活邮件已发送").wait_for()
+    await page.get_by_role("button", name="重新发送激活邮件").click()
+    await page.get_by_text("已重新发送").wait_for()
+    await audit(watched, "account-register-sent", shots)
+
+    mails = await eventually(
+        lambda: asyncio.to_thread(lambda: len(m := mails_to(stack_dir, address)) >= 2 and m),
+        timeout_s=120, interval_s=0.25, what="the activation mail and its re-sent copy",
+    )  # fmt: skip
+    token = link_token(mails[-1])
+    assert token
+    await page.goto(f"{base}/activate.html?token={token}")
+    await page.get_by_text("账号已激活").wait_for()
+    await audit(watched, "account-activate", shots)
 
 
-async def prepared_student(
-    gateway: httpx.AsyncClient, stack: StackEndpoints
-) -> tuple[str, str, str]:
-    """A roster row, an open window, two linked photos, a matched student; returns logins."""
-    institution = f"W{uuid.uuid4().hex[:7]}"
-    registrar = await create_staff(gateway, stack, role="registrar", institution_code=institution)
-    photographer = await create_staff(
-        gateway, stack, role="photographer", institution_code=institution
-    )
-    office = await create_staff(
-        gateway, stack, role="college_staff", institution_code=institution, college=COLLEGE
-    )
-    name, number = "浏览器", resident_id(BORN, "female")
-    roster = (
-        "institution_code,institution_name,student_number,exam_number,name,gender,ethnicity,"
-        "birth_date,id_type,id_number,branch,department,major,class_name,level,duration_years,"
-        "education_type,study_form,enrollment_date,status,cohort\n"
-        f"{institution},网页大学,S001,,{name},female,汉族,{BORN},resident_id,{number},{COLLEGE},"
-        "计算机系,软件工程,1班,bachelor,4,regular,full_time,2022-09-01,enrolled,2026\n"
-    )
-    imported = await gateway.post(
-        "/api/records/v1/imports",
-        content=roster.encode(),
-        headers={**registrar.headers, "Content-Type": "text/csv"},
-    )
-    assert imported.status_code == 202, imported.text
-    now = datetime.now(UTC)
-    window = {
-        "confirm_until": (now + timedelta(days=5)).isoformat(),
-        "recheck_from": (now + timedelta(days=7)).isoformat(),
-        "recheck_until": (now + timedelta(days=8)).isoformat(),
-    }
-    for service in ("photos", "corrections"):
-        answer = await gateway.put(
-            f"/api/{service}/v1/windows/{institution}/2026", json=window, headers=registrar.headers
+async def real_name(page: Page, number: str, shots: Path, watched: Any) -> None:
+    await page.get_by_role("link", name="去实名注册").click()
+    await page.wait_for_url("**/realname")
+    await page.get_by_label("姓名", exact=True).fill(NAME)
+    await page.get_by_label("证件号码", exact=True).fill(number)
+    await page.get_by_text("已按证件号码填写出生日期和性别").wait_for()
+    await page.get_by_label("省份").fill("北京市")
+    await page.get_by_label("城市").fill("北京市")
+    await page.get_by_text("我单独同意处理我的证件号码").click()
+    await audit(watched, "account-realname", shots)
+    await page.get_by_role("button", name="提交").click()
+    await page.get_by_text("实名注册完成").wait_for()
+
+
+async def office_approves(gateway: httpx.AsyncClient, s: School) -> None:
+    async def open_errata() -> list[dict[str, Any]]:
+        answer = await gateway.get(
+            f"/api/corrections/v1/errata?institution_code={s.code}&status=filed",
+            headers=s.office.headers,
         )
-        assert answer.status_code < 300, answer.text
-    student = await create_student(
-        gateway, stack, name=name, id_number=number, gender="female", birth_date=BORN
-    )
-    manifest = "file,kind,institution_code,name,id_type,id_number,student_number\n" + "".join(
-        f"{kind}.jpg,{kind},{institution},{name},resident_id,{number},S001\n"
-        for kind in ("graduation", "admission")
-    )
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.writestr("graduation.jpg", jpeg((40, 90, 160)))
-        zipped.writestr("admission.jpg", jpeg((160, 90, 40)))
-    batch = await gateway.post(
-        "/api/photos/v1/batches",
-        headers=photographer.headers,
-        files={
-            "manifest": ("m.csv", manifest.encode(), "text/csv"),
-            "archive": ("a.zip", archive.getvalue(), "application/zip"),
-        },
-    )
-    assert batch.status_code == 202, batch.text
+        assert answer.status_code == 200, answer.text
+        return list(answer.json()["items"])
 
-    async def both_pending() -> bool:
-        rows = (await gateway.get("/api/photos/v1/me/photos", headers=student.headers)).json()
-        return bool(rows) and all(
-            rows[0][k]["status"] == "pending" for k in ("graduation", "admission")
+    for erratum in await eventually(open_errata, what="the student's erratum in the office's queue"):
+        approved = await gateway.post(
+            f"/api/corrections/v1/errata/{erratum['erratum_id']}/approve", headers=s.office.headers
         )
-
-    await eventually(both_pending, timeout_s=60, what="two linked photos for the student")
-    return student.email, office.email, office.password
+        assert approved.status_code == 200, approved.text
 
 
-async def log_in(page: Page, base: str, email: str, password: str) -> None:
-    await page.goto(f"{base}/login.html")
-    await page.get_by_label("电子邮箱（用户名）").fill(email)
-    await page.get_by_label("密码", exact=True).fill(password)
-    await page.get_by_role("button", name="登录").last.click()
-    await page.wait_for_url("**/record.html")
+async def answer_photo(page: Page, kind: str, action: str, reason: str | None = None) -> None:
+    card = page.locator(".photos__card", has=page.get_by_role("heading", name=kind))
+    await card.get_by_role("button", name=action).click()
+    dialog = page.get_by_role("dialog")
+    if reason is None:
+        await dialog.get_by_text("确认后不能更改").wait_for()
+        await dialog.get_by_role("button", name="确认无误").click()
+        await card.get_by_text("确认。").wait_for()
+    else:
+        await dialog.get_by_label("有误的原因").fill(reason)
+        await dialog.get_by_role("button", name="提交异议").click()
+        await card.get_by_text("提出异议").wait_for()
+    await page.locator(".el-overlay-dialog").last.wait_for(state="hidden")
 
 
-async def test_student_confirms_one_photo_disputes_the_other_and_the_office_approves(
-    browser: Browser, gateway: httpx.AsyncClient, stack: StackEndpoints, shot: Any
+async def test_the_students_whole_procedure_with_a_dispute_and_the_recheck(
+    browser: Browser, gateway: httpx.AsyncClient, stack: StackEndpoints
 ) -> None:
-    assert stack.gateway_url
-    student_email, office_email, office_password = await prepared_student(gateway, stack)
-    page = await browser.new_page()
-    await log_in(page, stack.gateway_url, student_email, "Test-pass-123!")
-    await shot(page, "06-record")
-    await page.goto(f"{stack.gateway_url}/photos.html")
-    graduation = page.locator("figure", has_text="毕业照片")
-    await graduation.get_by_text("未校对").wait_for()
-    await page.get_by_text("截止时间").wait_for()
-    await shot(page, "07-photos")
-    await graduation.get_by_role("button", name="正确").click()
-    await graduation.get_by_text("已确认，谢谢。").wait_for()
-    admission = page.locator("figure", has_text="新生照片")
-    await admission.get_by_placeholder("原因").fill("不是我的照片")
-    await admission.get_by_role("button", name="有误").click()
-    await page.wait_for_url("**/errata.html")
+    assert stack.gateway_url and stack.stack_dir
+    base, shots = stack.gateway_url, stack.stack_dir / "screenshots"
+    s = await school(gateway, stack)
+    await s.window(gateway, "confirm")
+    number = resident_id(BORN, "female")
+    await roster_row(gateway, s, name=NAME, number=number, gender="female", born=BORN)
+    colours = {"graduation": (40, 90, 160), "admission": (160, 90, 40)}
+    await photo_batch(gateway, s, name=NAME, number=number, photos=colours)
 
-    office = await browser.new_page()
-    await office.goto(f"{stack.gateway_url}/login.html")
-    await office.get_by_label("电子邮箱（用户名）").fill(office_email)
-    await office.get_by_label("密码", exact=True).fill(office_password)
-    await office.get_by_role("button", name="登录").last.click()
-    await office.wait_for_url("**/record.html")
+    watched = await open_page(browser, phone=True)
+    page = watched.page
+    await page.goto(f"{base}/")
+    await page.get_by_role("heading", name="毕业生学籍与图像校对").wait_for()
+    await audit(watched, "account-start", shots)
+    address = f"web-{uuid.uuid4().hex[:10]}@example.edu.cn"
+    await register_and_activate(page, base, stack.stack_dir, address, shots, watched)
+    await real_name(page, number, shots, watched)
 
-    async def erratum_listed() -> bool:
-        await office.goto(f"{stack.gateway_url}/staff/errata.html")
-        await office.locator("table, .status").first.wait_for()
-        return await office.get_by_role("button", name="通过").count() > 0
+    # a new session after real-name registration, as a returning student
+    await page.get_by_role("button", name="学生").click()
+    await page.get_by_role("menuitem", name="退出登录").click()
+    await page.wait_for_url("**/login")
+    await sign_in(page, base, address, PASSWORD)
+    await page.wait_for_url("**/student")
 
-    await eventually(
-        erratum_listed, timeout_s=60, interval_s=1.0, what="the erratum in the office's queue"
-    )
-    await shot(office, "08-office-queue")
-    await office.get_by_role("button", name="通过").first.click()
-    await office.get_by_text("OK").wait_for()
+    async def next_step(title: str) -> bool:
+        await page.reload()
+        await page.get_by_text("下一步").wait_for()
+        return await page.get_by_role("heading", name=title).count() > 0
+
+    await eventually(lambda: next_step("请核对您的照片"), timeout_s=60, interval_s=1, what="photos to check")
+    await page.get_by_text("距确认截止还有").wait_for()
+    await audit(watched, "student-home", shots)
+
+    await page.get_by_role("button", name="菜单").click()
+    await page.get_by_role("menuitem", name="学籍信息").click()
+    await page.wait_for_url("**/student/record")
+    await page.get_by_text("普通全日制").wait_for()
+    for word in ("网页测试", "女", "本科", "普通", "在籍", "软件工程", "4 年"):
+        await page.get_by_text(word, exact=True).first.wait_for()
+    await audit(watched, "student-record", shots)
+    await page.get_by_role("button", name="打印").click()
+    await page.wait_for_url("**/print")
+    await page.get_by_text("打印时间").wait_for()
+    await audit(watched, "student-record-print", shots)
+
+    await page.goto(f"{base}/student/photos")
+    await page.get_by_text("校对进行中").wait_for()
+    await audit(watched, "student-photos", shots)
+    await answer_photo(page, "毕业照片", "照片正确")
+    await answer_photo(page, "入学照片", "照片有误", reason="不是我本人的照片")
+    await audit(watched, "student-photos-answered", shots)
+
+    await page.get_by_role("link", name="填写勘误表").first.click()
+    await page.wait_for_url("**/student/errata**")
+    await page.get_by_label("照片有什么问题").fill("入学照片不是我本人")
+    await page.get_by_role("button", name="添加一项").click()
+    await page.get_by_role("group", name="第 2 项").locator(".el-select__wrapper").first.click()
+    await page.get_by_role("option", name="民族").click()
+    await page.locator(".el-select__popper").last.wait_for(state="hidden")
+    await page.get_by_text("当前值：汉族").wait_for()
+    await page.get_by_label("正确的值").last.fill("回族")
+    await audit(watched, "student-errata-form", shots)
+    await page.get_by_role("button", name="提交勘误表").click()
+    await page.get_by_text("勘误表已提交").wait_for()
+    await page.get_by_text("民族：汉族 → 回族").wait_for()
+
+    await office_approves(gateway, s)
+    await photo_batch(gateway, s, name=NAME, number=number, photos={"admission": (90, 160, 40)})
+    await s.window(gateway, "recheck")
+
+    async def applied() -> bool:
+        await page.reload()
+        await page.get_by_text("我的勘误申请").wait_for()
+        return await page.get_by_text("学籍或照片已更正").count() > 0
+
+    await eventually(applied, timeout_s=60, interval_s=1, what="the erratum applied")
+    await page.get_by_text("学院审核通过").wait_for()
+    await audit(watched, "student-errata", shots)
+
+    await page.goto(f"{base}/student")
+    await eventually(lambda: next_step("请核对您的照片"), timeout_s=30, interval_s=1, what="the re-check")
+    await page.get_by_text("复查进行中").wait_for()
+    await audit(watched, "student-home-recheck", shots)
+    await page.goto(f"{base}/student/photos")
+    await page.get_by_text("复查进行中").wait_for()
+    await answer_photo(page, "入学照片", "照片正确")
+    await audit(watched, "student-photos-recheck", shots)
+    await page.goto(f"{base}/student")
+    await page.get_by_role("heading", name="校对完成").wait_for()
+    await audit(watched, "student-home-done", shots)
