@@ -159,6 +159,30 @@ IDENTITY = [
     # not in DESIGN: the admin's staff list, and changing a staff account's scope or disabling it
     Rule("identity", "GET", "/v1/staff", cells([Role.ADMIN])),
     Rule("identity", "PATCH", "/v1/staff/{account_id}", cells([Role.ADMIN])),
+    # campus single sign-on (DESIGN §8): logins and the provider's redirects back are for
+    # anyone (answers are redirects: 303 to the provider, or to the portal with a code or an
+    # error); the hand-over code is the credential; the configuration is the admin's
+    *(
+        Rule("identity", "GET", path, PUBLIC)
+        for path in (
+            "/v1/sso/institutions",
+            "/v1/sso/{institution_code}/oidc/login",
+            "/v1/sso/oidc/callback",
+            "/v1/sso/{institution_code}/cas/login",
+            "/v1/sso/cas/callback",
+        )
+    ),
+    Rule("identity", "POST", "/v1/sso/sessions", PUBLIC),
+    *(
+        Rule("identity", method, path, cells([Role.ADMIN]))
+        for method, path in (
+            ("GET", "/v1/sso/institutions/{institution_code}"),
+            ("PUT", "/v1/sso/institutions/{institution_code}"),
+            ("DELETE", "/v1/sso/institutions/{institution_code}"),
+            ("PUT", "/v1/sso/staff-links/{account_id}"),
+            ("DELETE", "/v1/sso/staff-links/{account_id}"),
+        )
+    ),
 ]
 
 RECORDS = [

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from importlib.resources import files
 
+import httpx
 from fastapi import FastAPI
 from jiaodui_runtime.migrations import load_migrations
 from jiaodui_runtime.ratelimit import RateLimiter
 from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_app
 
+from jiaodui_identity.adapters.oidc import OidcClient
 from jiaodui_identity.adapters.passwords import Passwords
 from jiaodui_identity.adapters.signing import TokenSigner, load_or_create_keys
 from jiaodui_identity.adapters.sms_codes import SmsCodes
@@ -19,6 +21,9 @@ from jiaodui_identity.entrypoints import (
     me,
     recovery,
     sessions,
+    sso,
+    sso_admin,
+    sso_events,
     staff,
     subscriptions,
 )
@@ -34,6 +39,8 @@ async def build_identity(rt: ServiceRuntime) -> Identity:
     async with rt.pool.acquire() as conn:
         keys = await load_or_create_keys(conn)
     signer = TokenSigner(keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    # no redirects followed: a provider's answers are read where they were asked for
+    campus_http = httpx.AsyncClient(timeout=settings.sso_http_timeout_s, follow_redirects=False)
     identity = Identity(
         settings=settings,
         passwords=Passwords(
@@ -46,9 +53,15 @@ async def build_identity(rt: ServiceRuntime) -> Identity:
         limiter=RateLimiter(rt.redis, "identity"),
         redis=rt.redis,
         pool=rt.pool,
+        campus_http=campus_http,
+        oidc=OidcClient(campus_http),
     )
     await ensure_first_admin(rt.pool, identity)
     return identity
+
+
+async def close_identity(rt: ServiceRuntime) -> None:
+    await rt.state.campus_http.aclose()
 
 
 def definition(settings: IdentitySettings | None = None) -> ServiceDefinition:
@@ -63,11 +76,14 @@ def definition(settings: IdentitySettings | None = None) -> ServiceDefinition:
             staff.router,
             jwks.router,
             access.router,
+            sso.router,
+            sso_admin.router,
         ],
-        handlers=subscriptions.handlers,
+        handlers=lambda rt: {**subscriptions.handlers(rt), **sso_events.handlers(rt)},
         background=[housekeeping],
         migrations=load_migrations("identity", files("jiaodui_identity") / "migrations"),
         build_state=build_identity,
+        close_state=close_identity,
         key_source=lambda rt: rt.state.signer,
     )
 

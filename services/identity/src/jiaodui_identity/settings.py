@@ -30,3 +30,11 @@ class IdentitySettings(ServiceSettings):
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19456
     argon2_parallelism: int = 1
+    # Campus single sign-on (institutions are configured by an admin, see entrypoints/sso_admin):
+    # where the gateway serves identity, the portal's landing page, how long a login may take
+    sso_public_path: str = "/api/identity/v1/sso"
+    sso_portal_path: str = "/sso/done"
+    sso_state_ttl_s: int = 600
+    sso_handoff_ttl_s: int = 60
+    sso_http_timeout_s: float = 10.0
+    sso_logins_per_ip_per_min: int = 600  # a campus NAT is one IP: this only bounds Redis keys

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import asyncpg
+import httpx
 from jiaodui_runtime.ratelimit import RateLimiter
 from redis.asyncio import Redis
 
+from jiaodui_identity.adapters.oidc import OidcClient
 from jiaodui_identity.adapters.passwords import Passwords
 from jiaodui_identity.adapters.signing import TokenSigner
 from jiaodui_identity.adapters.sms_codes import SmsCodes
@@ -25,3 +27,5 @@ class Identity:
     limiter: RateLimiter
     redis: Redis
     pool: asyncpg.Pool
+    campus_http: httpx.AsyncClient  # campus sign-on servers (OIDC, CAS)
+    oidc: OidcClient
