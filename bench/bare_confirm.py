@@ -1,8 +1,8 @@
 """The baseline of the confirm benchmark: a bare FastAPI+asyncpg endpoint doing the same
-SQL as the photos service's confirm (same read, same answer-and-outbox statement), with no
+SQL as the photos service's confirm (the same one statement: read, answer, outbox row), with no
 authentication, middleware or dependency injection.
 
-    python bench/bare_confirm.py <photos dsn> [port]
+    python bench/bare_confirm.py <photos dsn> <account id> [port]
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from jiaodui_photos.store.windows import window_of
 from jiaodui_runtime.db import create_pool
 
 
-def bare_app(dsn: str) -> FastAPI:
-    """The same SQL as the service's confirm, without auth, middleware or dependencies."""
+def bare_app(dsn: str, account_id: str) -> FastAPI:
+    """The same SQL as the service's confirm, without auth, middleware or dependencies
+    (``account_id``: the caller, as a verified token would name it)."""
     state: dict[str, Any] = {}
 
     @asynccontextmanager
@@ -39,28 +40,27 @@ def bare_app(dsn: str) -> FastAPI:
     @app.post("/bare/{photo_id}/confirm")
     async def confirm(photo_id: uuid.UUID) -> dict[str, Any]:
         async with state["pool"].acquire() as conn:
-            row = await answers.read_slot(conn, photo_id)
-            assert row is not None
             now = datetime.now(UTC)
-            owner = str(row["account_id"])
-            apply = decide_answer(
-                wanted=SlotStatus.CONFIRMED,
-                current=SlotStatus(row["status"]),
-                owner_id=owner,
-                caller_id=owner,
-                phase=phase_of(window_of(row), now),
+            event, fields = answer_event(SlotStatus.CONFIRMED, now, None)
+            row = await answers.answer(
+                conn,
+                photo_id=photo_id,
+                status="confirmed",
+                account_id=account_id,
+                at=now,
+                dispute_reason=None,
+                event=event,
+                event_fields=fields,
+                source="/jiaodui/photos-bench",
             )
-            if apply:
-                event = answer_event(row, str(photo_id), owner, SlotStatus.CONFIRMED, now, None)
-                await answers.answer(
-                    conn,
-                    photo_id=photo_id,
-                    status="confirmed",
-                    account_id=owner,
-                    at=now,
-                    dispute_reason=None,
-                    event=event,
-                    source="/jiaodui/photos-bench",
+            assert row is not None
+            if not row["answered"]:
+                decide_answer(
+                    wanted=SlotStatus.CONFIRMED,
+                    current=SlotStatus(row["status"]),
+                    owner_id=str(row["account_id"]),
+                    caller_id=account_id,
+                    phase=phase_of(window_of(row), now),
                 )
             return {"photo_id": str(photo_id), "status": "confirmed"}
 
@@ -68,9 +68,9 @@ def bare_app(dsn: str) -> FastAPI:
 
 
 if __name__ == "__main__":
-    port = int(sys.argv[2]) if len(sys.argv) > 2 else 8093
+    port = int(sys.argv[3]) if len(sys.argv) > 3 else 8093
     uvicorn.run(
-        bare_app(sys.argv[1]),
+        bare_app(sys.argv[1], sys.argv[2]),
         host="127.0.0.1",
         port=port,
         loop="uvloop",

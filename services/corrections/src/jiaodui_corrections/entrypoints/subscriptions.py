@@ -29,9 +29,10 @@ from jiaodui_corrections.service_layer import events
 from jiaodui_corrections.store import replica
 
 
-async def on_record(conn: DbConnection, event: CloudEvent, data: Contract) -> None:
-    assert isinstance(data, RecordImported | RecordCorrected)
-    await events.on_record(conn, data)
+async def on_records(conn: DbConnection, run: Sequence[Delivered]) -> None:
+    changes = [data for _, data in run]
+    assert all(isinstance(c, RecordImported | RecordCorrected) for c in changes)
+    await events.on_records(conn, changes)  # type: ignore[arg-type]
 
 
 async def on_matched(conn: DbConnection, run: Sequence[Delivered]) -> None:
@@ -78,10 +79,11 @@ async def on_records_imported(conn: DbConnection, run: Sequence[Delivered]) -> N
 
 
 def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
+    record_events = Batched(on_records)  # one instance: imported and corrected share a run
     return {
-        RecordImported.TYPE: on_record,
+        RecordImported.TYPE: record_events,
         RecordsImported.TYPE: Batched(on_records_imported),
-        RecordCorrected.TYPE: on_record,
+        RecordCorrected.TYPE: record_events,
         # a matching burst: runs of each, one statement per run (order kept between them)
         IdentityMatched.TYPE: Batched(on_matched),
         IdentityUnmatched.TYPE: Batched(on_unmatched),

@@ -29,18 +29,25 @@ _log = get_logger(__name__)
 _REPLICA_EXCLUDE = {"identity_hash", "import_id", "change", "imported_at", "erratum_id"}
 
 
-async def on_record(conn: DbConnection, data: RecordImported | RecordCorrected) -> None:
-    await replica.upsert_record(
+async def on_records(
+    conn: DbConnection, changes: Sequence[RecordImported | RecordCorrected]
+) -> None:
+    """A run of record events (an import's worth) set-based: each record's latest state in
+    one statement, then the fixes that approved errata wait for."""
+    latest = {c.record_id: c for c in changes}
+    await replica.upsert_records(
         conn,
-        data.record_id,
-        institution_code=data.institution_code,
-        branch=data.branch,
-        cohort=data.cohort,
-        student_number=data.student_number,
-        fields=data.model_dump(mode="json", exclude=_REPLICA_EXCLUDE),
-    )
-    if isinstance(data, RecordCorrected):
-        await settle(conn, uuid.UUID(data.record_id), "record", data.erratum_id)
+        [
+            (
+                uuid.UUID(c.record_id), c.institution_code, c.branch, c.cohort,
+                c.student_number, c.model_dump(mode="json", exclude=_REPLICA_EXCLUDE),
+            )
+            for c in latest.values()
+        ],
+    )  # fmt: skip
+    for change in changes:
+        if isinstance(change, RecordCorrected):
+            await settle(conn, uuid.UUID(change.record_id), "record", change.erratum_id)
 
 
 async def on_matched(conn: DbConnection, matches: Sequence[IdentityMatched]) -> None:

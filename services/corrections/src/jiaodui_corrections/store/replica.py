@@ -65,6 +65,27 @@ async def upsert_imported(conn: DbConnection, records: Sequence[dict[str, Any]])
         await conn.execute(_UPSERT_IMPORTED, list(records))
 
 
+_UPSERT_MANY = """
+INSERT INTO records (record_id, institution_code, branch, cohort, student_number, fields)
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
+ON CONFLICT (record_id) DO UPDATE SET
+    institution_code = EXCLUDED.institution_code, branch = EXCLUDED.branch,
+    cohort = COALESCE(EXCLUDED.cohort, records.cohort),
+    student_number = COALESCE(EXCLUDED.student_number, records.student_number),
+    fields = EXCLUDED.fields, updated_at = now()
+"""
+
+FullRecord = tuple[uuid.UUID, str, str, str | None, str | None, dict[str, Any]]
+"""record_id, institution_code, branch, cohort, student_number, fields"""
+
+
+async def upsert_records(conn: DbConnection, records: Sequence[FullRecord]) -> None:
+    """Full records (an import's worth) in one statement, one per record_id (the caller
+    keeps the latest): they replace the fields."""
+    if records:
+        await conn.execute(_UPSERT_MANY, *(list(c) for c in zip(*records, strict=True)))
+
+
 async def record(conn: DbConnection, record_id: uuid.UUID) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM records WHERE record_id = $1", record_id)
 

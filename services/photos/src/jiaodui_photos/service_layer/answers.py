@@ -1,4 +1,5 @@
-"""Confirm / dispute: the hot path (one read, one write that carries its event)."""
+"""Confirm / dispute: the hot path (one statement reads, decides, writes the answer and its
+event; the rules run here again only when it wrote nothing, to say why)."""
 
 from __future__ import annotations
 
@@ -20,24 +21,14 @@ from jiaodui_photos.store.windows import window_of
 
 
 def answer_event(
-    row: asyncpg.Record,
-    photo_id: str,
-    account_id: str,
-    wanted: SlotStatus,
-    at: datetime,
-    reason: str | None,
-) -> Contract:
-    common: dict[str, Any] = {
-        "record_id": str(row["record_id"]),
-        "institution_code": row["institution_code"],
-        "branch": row["branch"],
-        "photo_id": photo_id,
-        "account_id": account_id,
-        "kind": row["kind"],
-    }
+    wanted: SlotStatus, at: datetime, reason: str | None
+) -> tuple[type[Contract], dict[str, Any]]:
+    """The event of an answer and its fields beyond the slot's (record, institution, branch,
+    photo, account, kind: the statement takes those from the row it answers)."""
+    when = at.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if wanted == SlotStatus.CONFIRMED:
-        return PhotoConfirmed(**common, confirmed_at=at)
-    return PhotoDisputed(**common, reason=reason or "", disputed_at=at)
+        return PhotoConfirmed, {"confirmed_at": when}
+    return PhotoDisputed, {"reason": reason or "", "disputed_at": when}
 
 
 def _view(
@@ -67,16 +58,30 @@ async def answer_photo(
     reason: str | None = None,
 ) -> dict[str, Any]:
     """Record the student's answer once; a repeat answers the same and emits nothing."""
+    pid = str(photo_id)
     async with ph.pool.acquire() as conn:
         for _ in range(3):
-            row = await store.read_slot(conn, photo_id)
+            now = datetime.now(UTC)
+            event, fields = answer_event(wanted, now, reason)
+            row = await store.answer(
+                conn,
+                photo_id=photo_id,
+                status=wanted.value,
+                account_id=principal.account_id,
+                at=now,
+                dispute_reason=reason,
+                event=event,
+                event_fields=fields,
+                source=SOURCE,
+            )
             if row is None:
                 if await store.photo_exists(conn, photo_id):
                     raise Problem(
                         409, "photo_not_current", "The photo was replaced or is not linked."
                     )
                 raise Problem(404, "photo_not_found", "There is no such photo.")
-            now = datetime.now(UTC)
+            if row["answered"]:
+                return _view(ph, pid, row, wanted.value, now, reason)
             owner = row["account_id"]
             try:
                 apply = decide_answer(
@@ -88,20 +93,8 @@ async def answer_photo(
                 )
             except AnswerError as exc:
                 raise Problem(exc.status, exc.code, exc.detail) from exc
-            pid = str(photo_id)
             if not apply:
                 return _view(ph, pid, row, row["status"], row["answered_at"], row["dispute_reason"])
-            event = answer_event(row, pid, principal.account_id, wanted, now, reason)
-            if await store.answer(
-                conn,
-                photo_id=photo_id,
-                status=wanted.value,
-                account_id=principal.account_id,
-                at=now,
-                dispute_reason=reason,
-                event=event,
-                source=SOURCE,
-            ):
-                return _view(ph, pid, row, wanted.value, now, reason)
-            # answered concurrently (another request of the same student): read again
+            # the rules allowed it yet nothing was written: answered concurrently (another
+            # request of the same student) between the read and the write: read again
     raise Problem(409, "answer_conflict", "The photo changed while answering; try again.")

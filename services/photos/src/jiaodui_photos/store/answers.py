@@ -1,52 +1,56 @@
-"""The hot path: read a photo's slot with its owner and window, then answer it in ONE
-statement that also writes the outbox row (two round trips, one implicit transaction)."""
+"""The hot path: a photo's answer in ONE statement (one round trip, one implicit
+transaction) that reads the slot with its owner and window, writes the answer when the
+rules allow it, and writes its event to the outbox, built by the database."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import asyncpg
-from jiaodui_contracts import HEADER_CORRELATION_ID, Contract, new_event, to_json_bytes, topic_of
-from jiaodui_runtime.context import current_correlation_id
+from jiaodui_contracts import Contract
 from jiaodui_runtime.db import DbConnection
-from jiaodui_runtime.outbox import NOTIFY_CHANNEL
+from jiaodui_runtime.outbox import NOTIFY_CHANNEL, built_event_params, insert_built_events_sql
 
-_READ = """
-SELECT s.record_id, s.kind, s.status, s.answered_at, s.dispute_reason,
-       r.institution_code, r.branch, o.account_id,
-       w.confirm_until, w.recheck_from, w.recheck_until
-FROM photo_slots s
-JOIN records r USING (record_id)
-LEFT JOIN record_owners o USING (record_id)
-LEFT JOIN windows w ON w.institution_code = r.institution_code AND w.cohort = r.cohort
-WHERE s.photo_id = $1
-"""
-
-# The answer and its event commit together or not at all: one statement is one transaction.
-# Column list as in jiaodui_runtime.outbox.add_to_outbox (the relay reads these rows).
+# $1 photo, $2 wanted status, $3 caller, $4 now, $5 dispute reason, $6 the event's own fields
+# (jsonb), $7.. the built event's parameters. The guard of ``answered`` is the case where
+# jiaodui_photos.domain.answers.decide_answer applies an answer (the caller owns the record,
+# the photo is pending, domain.windows.answers_allowed at $4); one more rule is one more
+# condition there. Any other case writes nothing and the caller decides on the slot row.
 _ANSWER = f"""
-WITH answered AS (
-    UPDATE photo_slots SET status = $2, answered_by = $3, answered_at = $4,
+WITH slot AS (
+    SELECT s.photo_id, s.record_id, s.kind, s.status, s.answered_at, s.dispute_reason,
+           r.institution_code, r.branch, o.account_id,
+           w.confirm_until, w.recheck_from, w.recheck_until
+    FROM photo_slots s
+    JOIN records r USING (record_id)
+    LEFT JOIN record_owners o USING (record_id)
+    LEFT JOIN windows w ON w.institution_code = r.institution_code AND w.cohort = r.cohort
+    WHERE s.photo_id = $1
+), answered AS (
+    UPDATE photo_slots s SET status = $2, answered_by = $3, answered_at = $4,
            dispute_reason = $5, updated_at = $4
-    WHERE photo_id = $1 AND status = 'pending'
-    RETURNING 1
-), event AS (
-    INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)
-    SELECT $6, $7, $8, $9, $10, $11 FROM answered
-    RETURNING 1
+    FROM slot
+    WHERE s.photo_id = slot.photo_id AND s.status = 'pending'
+      AND slot.account_id = $3
+      AND (slot.confirm_until IS NULL OR $4 <= slot.confirm_until
+           OR $4 BETWEEN slot.recheck_from AND slot.recheck_until)
+    RETURNING slot.*
+), events AS MATERIALIZED (
+    SELECT gen_random_uuid() AS event_id, record_id::text AS subject, record_id::text AS key,
+           1 AS ord,
+           jsonb_build_object('record_id', record_id, 'institution_code', institution_code,
+                              'branch', branch, 'photo_id', photo_id, 'account_id', account_id,
+                              'kind', kind) || $6::jsonb AS data
+    FROM answered
+), written AS (
+    {insert_built_events_sql("events", first_param=7)} RETURNING 1
 )
-SELECT (SELECT count(*) FROM answered) AS answered,
-       (SELECT count(*) FROM (SELECT pg_notify('{NOTIFY_CHANNEL}', '') FROM event) n) AS woke
-"""  # noqa: S608 - a module constant, not input
-
-
-async def read_slot(conn: DbConnection, photo_id: uuid.UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow(_READ, photo_id)
-
-
-async def photo_exists(conn: DbConnection, photo_id: uuid.UUID) -> bool:
-    return bool(await conn.fetchval("SELECT true FROM photos WHERE photo_id = $1", photo_id))
+SELECT slot.*, (SELECT count(*) FROM answered) AS answered,
+       (SELECT count(*) FROM (SELECT pg_notify('{NOTIFY_CHANNEL}', '') FROM written) n) AS woke
+FROM slot
+"""  # noqa: S608 - module constants, not input
 
 
 async def answer(
@@ -57,24 +61,24 @@ async def answer(
     account_id: str,
     at: datetime,
     dispute_reason: str | None,
-    event: Contract,
+    event: type[Contract],
+    event_fields: dict[str, Any],
     source: str,
-) -> bool:
-    """Answer a pending photo and queue its event; False when it was no longer pending."""
-    envelope = new_event(event, source=source)
-    row = await conn.fetchrow(
+) -> asyncpg.Record | None:
+    """Answer the photo if the rules allow it now, with its ``event`` (``event_fields``
+    beside those of the slot). The slot as it was (None: no current slot for this photo)
+    with ``answered``: 1 when this call wrote the answer, 0 when it wrote nothing."""
+    return await conn.fetchrow(
         _ANSWER,
         photo_id,
         status,
         uuid.UUID(account_id),
         at,
         dispute_reason,
-        envelope.id,
-        topic_of(event),
-        envelope.subject,
-        envelope.type,
-        to_json_bytes(envelope),
-        {HEADER_CORRELATION_ID: current_correlation_id()},
+        event_fields,
+        *built_event_params(event, source=source, at=at),
     )
-    assert row is not None
-    return bool(row["answered"])
+
+
+async def photo_exists(conn: DbConnection, photo_id: uuid.UUID) -> bool:
+    return bool(await conn.fetchval("SELECT true FROM photos WHERE photo_id = $1", photo_id))
