@@ -14,6 +14,7 @@ from jiaodui_identity.bootstrap import create_identity_app
 from jiaodui_notify.bootstrap import create_notify_app
 from jiaodui_photos.bootstrap import create_photos_app
 from jiaodui_records.bootstrap import create_records_app
+from jiaodui_reports.bootstrap import create_reports_app
 
 APPS = {
     "identity": create_identity_app,
@@ -21,6 +22,7 @@ APPS = {
     "photos": create_photos_app,
     "notify": create_notify_app,
     "corrections": create_corrections_app,
+    "reports": create_reports_app,
 }
 
 

@@ -23,6 +23,7 @@ const STAFF_WITH_BATCHES: Role[] = ["photographer", "registrar"];
 export const routes: RouteRecordRaw[] = [
   { path: "/", name: "start", component: () => import("@/features/account/AccountStartPage.vue") },
   { path: "/login", alias: "/login.html", name: "login", meta: { guest: true }, component: () => import("@/features/account/AccountLoginPage.vue") },
+  { path: "/sso/done", name: "sso-done", component: () => import("@/features/account/AccountSsoPage.vue") },
   { path: "/register", alias: "/register.html", name: "register", meta: { guest: true }, component: () => import("@/features/account/AccountRegisterPage.vue") },
   { path: "/activate", alias: "/activate.html", name: "activate", component: () => import("@/features/account/AccountActivatePage.vue") },
   { path: "/recover", alias: "/recover.html", name: "recover", component: () => import("@/features/account/AccountRecoverPage.vue") },
@@ -37,6 +38,8 @@ export const routes: RouteRecordRaw[] = [
   { path: "/student/errata", alias: "/errata.html", name: "student-errata", meta: { roles: ["student"], nav: "common.nav.errata" }, component: () => import("@/features/student/StudentErrataPage.vue") },
   { path: "/student/id-case", alias: ["/id-correction.html", "/support.html"], name: "student-id-case", meta: { roles: ["student"], nav: "common.nav.idCase" }, component: () => import("@/features/student/StudentIdCasePage.vue") },
   { path: "/student/messages", name: "student-messages", meta: { roles: ["student"], nav: "common.nav.messages" }, component: () => import("@/features/student/StudentMessagesPage.vue") },
+  { path: "/student/reports", name: "student-reports", meta: { roles: ["student"], nav: "common.nav.reports" }, component: () => import("@/features/student/StudentReportsPage.vue") },
+  { path: "/verify/:code?", name: "verify", component: () => import("@/features/public/PublicVerifyPage.vue") },
   { path: "/missing.html", redirect: "/student" },
 
   { path: "/college/errata", name: "college-errata", meta: { roles: ["college_staff", "registrar"], nav: "common.nav.collegeErrata" }, component: () => import("@/features/college/CollegeErrataPage.vue") },

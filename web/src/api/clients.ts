@@ -6,6 +6,7 @@ import type { paths as IdentityPaths } from "./generated/identity";
 import type { paths as NotifyPaths } from "./generated/notify";
 import type { paths as PhotosPaths } from "./generated/photos";
 import type { paths as RecordsPaths } from "./generated/records";
+import type { paths as ReportsPaths } from "./generated/reports";
 import { problemFrom } from "./problem";
 import { session } from "./session";
 
@@ -44,6 +45,7 @@ export const records = client<RecordsPaths>("records");
 export const photos = client<PhotosPaths>("photos");
 export const notify = client<NotifyPaths>("notify");
 export const corrections = client<CorrectionsPaths>("corrections");
+export const reports = client<ReportsPaths>("reports");
 
 /** The data of a successful call (problems were thrown by the middleware). */
 export function data<T>(result: { data?: T; error?: unknown }): T {

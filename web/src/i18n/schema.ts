@@ -7,10 +7,11 @@ import ops from "./zh-CN/ops";
 import photographer from "./zh-CN/photographer";
 import problems from "./zh-CN/problems";
 import registrar from "./zh-CN/registrar";
+import reports from "./zh-CN/reports";
 import student from "./zh-CN/student";
 import support from "./zh-CN/support";
 
-export const zhCN = { common, problems, account, student, college, registrar, photographer, support, ops, admin };
+export const zhCN = { common, problems, account, student, college, registrar, photographer, support, ops, admin, reports };
 
 type Widen<T> = T extends string ? string : T extends object ? { [K in keyof T]: Widen<T[K]> } : T;
 export type Messages = Widen<typeof zhCN>;

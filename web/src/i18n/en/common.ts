@@ -9,6 +9,7 @@ export default {
     errata: "Corrections",
     idCase: "ID problems",
     messages: "Messages",
+    reports: "Verification reports",
     account: "Account",
     collegeErrata: "Corrections queue",
     collegeStudents: "Students",

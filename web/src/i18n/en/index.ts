@@ -7,7 +7,8 @@ import ops from "./ops";
 import photographer from "./photographer";
 import problems from "./problems";
 import registrar from "./registrar";
+import reports from "./reports";
 import student from "./student";
 import support from "./support";
 
-export const en: Messages = { common, problems, account, student, college, registrar, photographer, support, ops, admin };
+export const en: Messages = { common, problems, account, student, college, registrar, photographer, support, ops, admin, reports };

@@ -8,6 +8,7 @@ export default {
     errata: "勘误申请",
     idCase: "证件问题",
     messages: "消息",
+    reports: "验证报告",
     account: "账号设置",
     collegeErrata: "勘误审核",
     collegeStudents: "学生查询",
