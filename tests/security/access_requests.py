@@ -58,6 +58,7 @@ def _bodies(world: World) -> dict[tuple[str, str, str], dict[str, Any]]:
             }
         },
         ("corrections", "GET", "/v1/errata"): scope,
+        ("reports", "POST", "/v1/me/reports/{report_id}/extend"): {"json": {"months": 1}},
         ("corrections", "POST", "/v1/errata/{erratum_id}/reject"): {"json": {"reason": "矩阵"}},
         ("corrections", "PUT", "/v1/windows/{institution_code}/{cohort}"): {
             "json": _backwards_window()
@@ -78,6 +79,8 @@ def _case_body(rule: Rule) -> dict[str, Any]:
 def request_for(rule: Rule, world: World) -> dict[str, Any]:
     """Keyword arguments for ``httpx.AsyncClient.request``, without the caller's token."""
     ids = dict(world.ids)
+    ids.setdefault("report_id", str(uuid.uuid4()))  # no such report (see access_table)
+    ids.setdefault("code", "ABCD-EFGH-JKMN-PQRS")
     if "/identity-" in rule.path:
         ids["case_id"] = ids["corrections" if "corrections" in rule.path else "disputes"]
     extra = _bodies(world).get(rule.key) or _case_body(rule)

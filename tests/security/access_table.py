@@ -354,5 +354,21 @@ CORRECTIONS = [
     Rule("corrections", "PUT", "/v1/windows/{institution_code}/{cohort}", WINDOWS, ADMIN_WINDOWS),
 ]
 
-TABLE: list[Rule] = [*IDENTITY, *RECORDS, *PHOTOS, *NOTIFY, *CORRECTIONS]
+# verification reports (DESIGN §10): the student's own; the check and the keys are public.
+# The matrix asks with an id of no report: the owner learns it is not theirs (404, allowed
+# through authentication and role), another student the same (tests/e2e asks with a real one)
+NOT_YOURS = cells([Role.OWNER], {Role.OTHER_STUDENT: Deny(404, "report_not_found")})
+REPORTS = [
+    *health("reports"),
+    Rule("reports", "POST", "/v1/me/reports", STUDENT_ONLY),
+    Rule("reports", "GET", "/v1/me/reports", STUDENT_ONLY),
+    Rule("reports", "POST", "/v1/me/reports/{report_id}/extend", NOT_YOURS),
+    Rule("reports", "POST", "/v1/me/reports/{report_id}/close", NOT_YOURS),
+    Rule("reports", "GET", "/v1/me/reports/{report_id}/pdf", NOT_YOURS),
+    Rule("reports", "GET", "/v1/verify/{code}", PUBLIC),
+    Rule("reports", "GET", "/v1/verify/{code}/photo", PUBLIC),
+    Rule("reports", "GET", "/.well-known/jwks.json", PUBLIC),
+]
+
+TABLE: list[Rule] = [*IDENTITY, *RECORDS, *PHOTOS, *NOTIFY, *CORRECTIONS, *REPORTS]
 NOT_IN_OPENAPI = {"/metrics", "/openapi.json", "/docs", "/redoc"}

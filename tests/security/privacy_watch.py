@@ -22,7 +22,7 @@ LOGS_SKIPPED = frozenset({"sinks.log"})
 # identity → notify commands: they carry addresses, links and codes by design (DESIGN §4);
 # their dead-letter twin holds the same commands.
 PRIVATE_TOPICS = frozenset({"notify.requests", "notify.requests.dlq"})
-CONSUMER_GROUPS = ("identity", "records", "photos", "notify", "corrections")
+CONSUMER_GROUPS = ("identity", "records", "photos", "notify", "corrections", "reports")
 
 Offsets = dict[TopicPartition, int]
 
