@@ -128,10 +128,10 @@ async def test_the_students_whole_procedure_with_a_dispute_and_the_recheck(
 
     async def next_step(title: str) -> bool:
         await page.reload()
-        await page.get_by_text("下一步").wait_for()
+        await page.get_by_text("下一步").or_(page.get_by_role("alert")).first.wait_for()
         return await page.get_by_role("heading", name=title).count() > 0
 
-    await eventually(lambda: next_step("请核对您的照片"), timeout_s=60, interval_s=1, what="photos to check")
+    await eventually(lambda: next_step("请核对您的照片"), timeout_s=120, interval_s=1, what="photos to check")
     await page.get_by_text("距确认截止还有").wait_for()
     await audit(watched, "student-home", shots)
 
