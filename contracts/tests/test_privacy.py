@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from jiaodui_contracts import EVENT_TYPES, Contract
+from jiaodui_contracts.registry import PRIVATE_TOPICS
 
 PUBLIC = [m for m in EVENT_TYPES.values() if not m.PRIVATE]
 PERSONAL = ("id_number", "id_card", "phone", "mobile", "email", "e_mail")
@@ -90,5 +91,5 @@ def test_the_check_catches_offenders_and_allows_masked_and_hashed_forms() -> Non
 
 def test_commands_are_the_only_carriers_of_secrets_and_stay_on_the_private_topic() -> None:
     private = [m for m in EVENT_TYPES.values() if m.PRIVATE]
-    assert private and all(m.TOPIC == "notify.requests" for m in private)
-    assert all(m.TOPIC != "notify.requests" for m in PUBLIC)
+    assert private and all(m.TOPIC in PRIVATE_TOPICS for m in private)
+    assert all(m.TOPIC not in PRIVATE_TOPICS for m in PUBLIC)

@@ -16,6 +16,7 @@ from jiaodui_contracts import (
     topic_of,
 )
 from jiaodui_contracts.identity import AccountRegistered
+from jiaodui_contracts.registry import PRIVATE_TOPICS
 
 DESIGN_EVENTS = {
     "AccountRegistered",
@@ -63,6 +64,9 @@ def test_topic_and_key_are_sound(model: type[Contract]) -> None:
     assert model.__doc__, "the catalogue and the AsyncAPI summary need a docstring"
     if issubclass(model, Command):
         assert model.TOPIC == "notify.requests"
+    elif model.PRIVATE:  # a private topic of its producer (subscriptions.clients)
+        assert model.TOPIC.split(".")[0] == model.TYPE.split(".")[1]
+        assert model.TOPIC in PRIVATE_TOPICS
     else:
         assert f"{model.TYPE.split('.')[1]}.events" == model.TOPIC
 

@@ -23,10 +23,10 @@ cat <<MSG
 
   jiaodui is running.
     portal            http://localhost:$GATEWAY_PORT/
-    API (gateway)     http://localhost:$GATEWAY_PORT/api/<identity|records|photos|notify|corrections|reports>/
+    API (gateway)     http://localhost:$GATEWAY_PORT/api/<identity|records|photos|notify|corrections|subscriptions|reports>/
     OpenAPI           http://127.0.0.1:$IDENTITY_PORT/openapi.json (each service's port; through the gateway: ops token)
     Prometheus        http://127.0.0.1:$PROMETHEUS_PORT/ (through the gateway: /api/prometheus/api/v1/..., ops token)
-    services          identity :$IDENTITY_PORT  records :$RECORDS_PORT  photos :$PHOTOS_PORT  notify :$NOTIFY_PORT  corrections :$CORRECTIONS_PORT  reports :$REPORTS_PORT
+    services          identity :$IDENTITY_PORT  records :$RECORDS_PORT  photos :$PHOTOS_PORT  notify :$NOTIFY_PORT  corrections :$CORRECTIONS_PORT  subscriptions :$SUBSCRIPTIONS_PORT  reports :$REPORTS_PORT
     mail (dev sink)   $STACK_DIR/mail/*.eml
     SMS  (dev sink)   $STACK_DIR/sms.jsonl
     credentials       $STACK_DIR/credentials.json

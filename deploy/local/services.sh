@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The five services, each its own process (python -m jiaodui_<name>) on its own port.
+# The services, each its own process (python -m jiaodui_<name>) on its own port.
 #
 #   bash deploy/local/services.sh start|stop|restart|status [name...]
 #   bash deploy/local/services.sh start-extra|stop-extra [name...]
@@ -30,6 +30,11 @@ _service_env() {
   echo "JIAODUI_NOTIFY_SMTP_PORT=$SMTP_PORT"
   echo "JIAODUI_NOTIFY_SMS_URL=http://127.0.0.1:$SMS_PORT/v1/messages"
   echo "JIAODUI_STACK_DIR=$STACK_DIR"
+  # webhooks on the one-machine stack: the retry schedule (5 s ... 10 h in production) and
+  # "disabled after 5 days of failure" compressed so that tests and demos see them happen
+  echo "JIAODUI_SUBSCRIPTIONS_RETRY_SCHEDULE_S=${JIAODUI_SUBSCRIPTIONS_RETRY_SCHEDULE_S:-[1, 2, 3, 4, 5, 6, 6]}"
+  echo "JIAODUI_SUBSCRIPTIONS_DISABLE_AFTER_S=${JIAODUI_SUBSCRIPTIONS_DISABLE_AFTER_S:-30}"
+  echo "JIAODUI_SUBSCRIPTIONS_DELIVERY_TIMEOUT_S=${JIAODUI_SUBSCRIPTIONS_DELIVERY_TIMEOUT_S:-5}"
   echo "JIAODUI_REPORTS_PHOTOS_URL=http://127.0.0.1:$PHOTOS_PORT"
   # test suites log in from 127.0.0.1 hundreds of times an hour (production keeps the
   # service defaults: 30 failed logins per IP per minute, 300 per hour)

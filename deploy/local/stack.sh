@@ -116,7 +116,7 @@ stack_summary() {
   local c
   for c in $(stack_components); do
     case $c in
-      postgres) log "  postgres  postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/<identity|records|photos|notify|corrections>" ;;
+      postgres) log "  postgres  postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/<identity|records|photos|notify|corrections|subscriptions>" ;;
       redis) log "  redis     redis://127.0.0.1:$REDIS_PORT/0" ;;
       kafka) log "  kafka     127.0.0.1:$KAFKA_PORT" ;;
       sinks) log "  mail      smtp://127.0.0.1:$SMTP_PORT -> $MAIL_DIR/*.eml; sms http://127.0.0.1:$SMS_PORT/v1/messages -> $SMS_FILE" ;;

@@ -34,8 +34,26 @@ def _channel_id(topic: str) -> str:
     return topic.replace(".", "_")
 
 
+_PRIVATE: dict[str, tuple[str, str, str]] = {
+    "notify.requests": (
+        "identity",
+        "notify",
+        "PRIVATE command topic: identity (and subscriptions, for endpoint owners) write, "
+        "only notify reads. Carries links with tokens, SMS codes and addresses; "
+        "not for other systems.",
+    ),
+    "subscriptions.clients": (
+        "subscriptions",
+        "identity",
+        "PRIVATE topic: subscriptions writes, only identity reads. Campus systems' client "
+        "ids with a SHA-256 hash of their secrets (never the secrets); not for other systems.",
+    ),
+}
+"""Private topic → (producer, only reader, description)."""
+
+
 def _producer(topic: str) -> str:
-    return "identity" if topic in PRIVATE_TOPICS else topic.split(".")[0]
+    return _PRIVATE[topic][0] if topic in PRIVATE_TOPICS else topic.split(".")[0]
 
 
 def _headers(dead_letter: bool = False) -> dict[str, Any]:
@@ -123,8 +141,7 @@ def asyncapi(version: str) -> dict[str, Any]:
         channels[main] = _channel(
             topic,
             names,
-            "PRIVATE command topic: only identity writes, only notify reads. "
-            "Carries links with tokens, SMS codes and addresses; not for other systems."
+            _PRIVATE[topic][2]
             if private
             else f"Public events of the {_producer(topic)} service.",
         )
@@ -134,7 +151,7 @@ def asyncapi(version: str) -> dict[str, Any]:
             f"Messages of {topic} that a consumer gave up on, unchanged, "
             "with dlq_* headers; replayed by an operator command.",
         )
-        reader = "notify" if private else "subscribers (services and campus systems)"
+        reader = _PRIVATE[topic][1] if private else "subscribers (services and campus systems)"
         operations[f"{_producer(topic)}Sends_{main}"] = _operation(
             "send", main, names, f"{_producer(topic)} publishes (outbox relay)."
         )

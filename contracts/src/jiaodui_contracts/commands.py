@@ -1,4 +1,5 @@
-"""Private commands on ``notify.requests`` (only identity writes, only notify reads).
+"""Private commands on ``notify.requests`` (identity writes, and subscriptions for the owners
+of webhook endpoints; only notify reads).
 
 They carry what must never be on a public topic: links with tokens, SMS codes,
 e-mail addresses and phone numbers. Keyed by ``account_id`` (one account's mails
@@ -8,7 +9,7 @@ exempts these models and only these.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from jiaodui_contracts._base import Command, Masked, Timestamp, Uuid
 
@@ -84,4 +85,19 @@ class SendIdentityReleasedNotice(Command):
     account_id: Uuid
     email: str
     support_url: str
+    locale: str = "zh-CN"
+
+
+class SendWebhookDisabledNotice(Command):
+    """Mail the owner of a webhook endpoint that was disabled (failing for days, or 410)."""
+
+    TYPE: ClassVar[str] = "jiaodui.notify.SendWebhookDisabledNotice.v1"
+    KEY_FIELD: ClassVar[str] = "subscriber_id"
+    subscriber_id: Uuid
+    email: str
+    subscriber_name: str
+    url: str
+    reason: Literal["failing", "gone"]
+    failing_since: Timestamp | None = None
+    manage_url: str
     locale: str = "zh-CN"

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from jiaodui_contracts import commands, corrections, identity, notify, photos, records, reports
+from jiaodui_contracts import (
+    commands,
+    corrections,
+    identity,
+    notify,
+    photos,
+    records,
+    reports,
+    subscriptions,
+)
 from jiaodui_contracts._base import Contract
 
 __all__ = [
@@ -26,11 +35,13 @@ TOPICS: tuple[str, ...] = (
     "notify.events",
     "notify.requests",
     "reports.events",
+    "subscriptions.clients",
 )
 """Every topic; each has a ``<topic>.dlq`` beside it."""
 
-PRIVATE_TOPICS: frozenset[str] = frozenset({"notify.requests"})
-"""Topics other campus systems must not read (links with tokens, codes, addresses)."""
+PRIVATE_TOPICS: frozenset[str] = frozenset({"notify.requests", "subscriptions.clients"})
+"""Topics other campus systems must not read (links with tokens, codes, addresses, client
+credentials)."""
 
 _MODULES: tuple[ModuleType, ...] = (
     identity,
@@ -40,6 +51,7 @@ _MODULES: tuple[ModuleType, ...] = (
     notify,
     commands,
     reports,
+    subscriptions,
 )
 
 

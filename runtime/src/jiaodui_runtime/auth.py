@@ -21,7 +21,9 @@ from jiaodui_runtime.errors import Problem
 
 ALGORITHMS = ["EdDSA"]
 STAFF_ROLES = frozenset({"college_staff", "registrar", "photographer", "support", "ops", "admin"})
-ROLES = STAFF_ROLES | {"student"}
+CLIENT_ROLE = "client"
+"""A campus system holding client credentials (DESIGN §8): it reads the feed, nothing else."""
+ROLES = STAFF_ROLES | {"student", CLIENT_ROLE}
 
 
 MAX_TOKEN_LIFETIME_S = 7 * 86400
@@ -46,6 +48,12 @@ class Principal:
     institution_code: str | None = None
     college: str | None = None
     status: str | None = None
+    scopes: frozenset[str] = frozenset()
+    """For a campus system (role ``client``): ``events:<family>`` it may read."""
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == CLIENT_ROLE
 
     def in_scope(self, institution_code: str, college: str | None = None) -> bool:
         """Whether staff may see data of this institution (and college)."""
@@ -149,6 +157,7 @@ class TokenVerifier:
             institution_code=claims.get("institution_code"),
             college=claims.get("college"),
             status=claims.get("status"),
+            scopes=frozenset(str(claims.get("scope") or "").split()),
         )
 
     async def revoke(self, principal: Principal) -> None:

@@ -98,10 +98,12 @@ class EventConsumer:
         batch_size: int = 500,
         session_timeout_ms: int = 10000,
         batch_transactions: bool = True,
+        offset_reset: str = "earliest",
     ) -> None:
         self.name = name
         self._session_timeout_ms = session_timeout_ms
         self._batch_transactions = batch_transactions
+        self._offset_reset = offset_reset
         self._bootstrap = bootstrap
         self._pool = pool
         self._handlers = dict(handlers)
@@ -137,7 +139,7 @@ class EventConsumer:
             group_id=self.name,
             client_id=self.name,
             enable_auto_commit=False,
-            auto_offset_reset="earliest",
+            auto_offset_reset=self._offset_reset,
             max_poll_records=self._batch_size,
             # a killed instance's partitions move on after this; shorter is faster recovery,
             # longer tolerates GC/CPU stalls (a 2-core box under load stalls for < 1 s)

@@ -169,6 +169,7 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
                 batch_size=s.consumer_batch_size,
                 session_timeout_ms=s.consumer_session_timeout_ms,
                 batch_transactions=s.consumer_batch_transactions,
+                offset_reset=s.consumer_offset_reset,
             )
             rt.consumer_task = asyncio.create_task(rt.consumer.run(), name=f"{name}-consumer")
             rt.tasks.append(rt.consumer_task)

@@ -63,6 +63,8 @@ class ServiceSettings(BaseSettings):
     # one transaction per partition batch (falls back to one per event on failure);
     # turn off for a consumer whose handlers have effects outside its database
     consumer_batch_transactions: bool = True
+    # where a consumer group that has no committed offsets yet starts
+    consumer_offset_reset: Literal["earliest", "latest"] = "earliest"
 
     @classmethod
     def settings_customise_sources(

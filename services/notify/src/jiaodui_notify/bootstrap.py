@@ -7,12 +7,12 @@ from importlib.resources import files
 from fastapi import FastAPI
 from jiaodui_runtime.migrations import load_migrations
 from jiaodui_runtime.ratelimit import Limit, RateLimiter
+from jiaodui_runtime.retry import Backoff
+from jiaodui_runtime.sealing import Sealer
 from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_app
 
 from jiaodui_notify.adapters.channels import HttpSmsChannel, SmtpChannel
-from jiaodui_notify.adapters.sealing import Sealer
 from jiaodui_notify.adapters.templates import Templates
-from jiaodui_notify.domain.delivery import RetryPolicy
 from jiaodui_notify.entrypoints import deliveries, messages, subscriptions
 from jiaodui_notify.jobs import deliver
 from jiaodui_notify.settings import NotifySettings
@@ -24,8 +24,8 @@ def build_notify(settings: NotifySettings, rt: ServiceRuntime) -> Notify:
         settings=settings,
         templates=Templates(),
         channels={"email": SmtpChannel(settings), "sms": HttpSmsChannel(settings, rt.http)},
-        sealer=Sealer(settings.seal_secret.get_secret_value().encode()),
-        retry=RetryPolicy(
+        sealer=Sealer(settings.seal_secret.get_secret_value().encode(), purpose="notify"),
+        retry=Backoff(
             max_attempts=settings.delivery_max_attempts,
             base_delay_s=settings.delivery_backoff_s,
             max_delay_s=settings.delivery_backoff_max_s,

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from jiaodui_runtime.ratelimit import Limit, RateLimiter
+from jiaodui_runtime.retry import RetryPolicy
+from jiaodui_runtime.sealing import Sealer
 
 from jiaodui_notify.adapters.channels import Channel
-from jiaodui_notify.adapters.sealing import Sealer
 from jiaodui_notify.adapters.templates import Templates
-from jiaodui_notify.domain.delivery import RetryPolicy
 from jiaodui_notify.settings import NotifySettings
 
 SOURCE = "/jiaodui/notify"

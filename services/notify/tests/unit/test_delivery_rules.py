@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from jiaodui_notify.domain.delivery import (
     PermanentSendError,
-    RetryPolicy,
     TransientSendError,
     http_failure,
     language_of,
     smtp_failure,
 )
 from jiaodui_notify.service_layer.notices import mask, recipient_key
+from jiaodui_runtime.retry import Backoff as RetryPolicy
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,15 @@ def samples() -> list[Contract]:
         ),
         c.SendLockoutNotice(**a, email="s@example.edu.cn", locked_until=NOW),
         c.SendIdentityReleasedNotice(**a, email="s@example.edu.cn", support_url=f"{BASE}/s"),
+        c.SendWebhookDisabledNotice(
+            subscriber_id=uid(),
+            email="owner@campus.example.edu.cn",
+            subscriber_name="印制系统",
+            url="https://print.example.edu.cn/hook",
+            reason="failing",
+            failing_since=datetime.now(UTC),
+            manage_url=f"{BASE}/staff/admin/subscribers",
+        ),
         r.IdentityMatched(
             **a,
             record_id=uid(),

@@ -1,4 +1,5 @@
-"""identity's event subscriptions: decisions taken in corrections."""
+"""identity's event subscriptions: decisions taken in corrections; campus systems' client
+credentials from subscriptions."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from jiaodui_runtime.consumer import Handler
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.service import ServiceRuntime
 
+from jiaodui_identity.entrypoints import client_events
 from jiaodui_identity.service_layer import identity_cases
 
 
@@ -28,4 +30,5 @@ def handlers(rt: ServiceRuntime) -> Mapping[str, Handler]:
     return {
         IdentityCorrectionApproved.TYPE: on_correction,
         IdentityDisputeResolved.TYPE: on_dispute,
+        **client_events.handlers(rt),
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 Channel = Literal["email", "sms"]
@@ -30,21 +29,6 @@ class PermanentSendError(SendError):
     """Retrying cannot help: a 5xx SMTP answer (unknown mailbox), a refused SMS request."""
 
     transient = False
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Bounded exponential backoff: attempt n+1 waits base * 2^(n-1), at most ``max_delay_s``."""
-
-    max_attempts: int = 8
-    base_delay_s: float = 5.0
-    max_delay_s: float = 900.0
-
-    def gives_up_after(self, attempts: int) -> bool:
-        return attempts >= self.max_attempts
-
-    def delay_after(self, attempts: int) -> float:
-        return float(min(self.max_delay_s, self.base_delay_s * 2 ** max(0, attempts - 1)))
 
 
 def smtp_failure(code: int, message: str) -> SendError:

@@ -41,6 +41,7 @@ Template = Literal[
     "identity_correction_approved",
     "identity_correction_rejected",
     "identity_dispute_resolved",
+    "webhook_disabled",
     "report_superseded",
 ]
 """Every kind of message; each has a template of that name in both languages."""
@@ -139,6 +140,19 @@ BUILDERS: dict[type[Contract], Builder] = {
     ),
     c.SendIdentityReleasedNotice: lambda m, _b: _mail(
         "identity_released", m.email, m.account_id, m.locale, support_url=m.support_url
+    ),
+    c.SendWebhookDisabledNotice: lambda m, _b: Notice(
+        "webhook_disabled",
+        None,
+        {
+            "subscriber_name": m.subscriber_name,
+            "endpoint": m.url.split("://", 1)[-1],  # not a link: mails link only here
+            "reason": m.reason,
+            "failing_since": local_time(m.failing_since) if m.failing_since else "",
+            "manage_url": m.manage_url,
+        },
+        to=m.email,
+        locale=m.locale,
     ),
     c.SendSmsCode: lambda m, _b: Notice(
         "sms_code",

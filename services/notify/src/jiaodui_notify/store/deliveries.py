@@ -7,8 +7,13 @@ from datetime import datetime
 
 import asyncpg
 from jiaodui_runtime.db import DbConnection
+from jiaodui_runtime.workqueue import claim_due, wake
 
 WAKE_CHANNEL = "deliveries"
+_CLAIMED = (
+    "id", "cause_event_id", "cause_type", "channel", "recipient_key", "recipient_masked",
+    "account_id", "template", "attempts", "sealed",
+)  # fmt: skip
 
 
 async def insert(
@@ -47,19 +52,13 @@ async def insert(
         sealed,
     )
     if inserted:
-        await conn.execute("SELECT pg_notify($1, '')", WAKE_CHANNEL)
+        await wake(conn, WAKE_CHANNEL)
     return bool(inserted)
 
 
 async def claim_next_due(conn: DbConnection) -> asyncpg.Record | None:
     """Lock one due pending delivery for this transaction; others skip it."""
-    row: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT id, cause_event_id, cause_type, channel, recipient_key, recipient_masked,"
-        " account_id, template, attempts, sealed FROM deliveries"
-        " WHERE status = 'pending' AND next_attempt_at <= now()"
-        " ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED"
-    )
-    return row
+    return await claim_due(conn, table="deliveries", columns=_CLAIMED)
 
 
 async def mark_sent(conn: DbConnection, delivery_id: uuid.UUID, *, attempts: int) -> datetime:

@@ -1,0 +1,61 @@
+"""Public events in: kept in the log (feed, replay) and queued for every subscriber of their
+institution that chose their type. Runs in the consumer's transaction (the inbox makes a
+redelivered event a no-op) and set-based, a few statements per run of events; nothing here
+talks to a receiver."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from jiaodui_contracts import to_json_bytes
+from jiaodui_contracts.records import IdentityMatched, IdentityUnmatched
+from jiaodui_runtime.consumer import Delivered
+from jiaodui_runtime.db import DbConnection
+
+from jiaodui_subscriptions.store import deliveries, events
+
+
+async def _learn_accounts(conn: DbConnection, run: Sequence[Delivered]) -> None:
+    """Matches first: an account event in the same run as its match is scoped by it."""
+    for _event, payload in run:
+        if isinstance(payload, IdentityMatched):
+            await events.remember_match(
+                conn,
+                account_id=payload.account_id,
+                record_id=payload.record_id,
+                institution_code=payload.institution_code,
+            )
+
+
+async def accept_run(conn: DbConnection, run: Sequence[Delivered]) -> None:
+    await _learn_accounts(conn, run)
+    unscoped = sorted(
+        {
+            str(getattr(p, "account_id", ""))
+            for _e, p in run
+            if not getattr(p, "institution_code", None) and getattr(p, "account_id", None)
+        }
+    )
+    by_account = await events.institutions_of_accounts(conn, unscoped)
+    rows = []
+    for event, payload in run:
+        code = getattr(payload, "institution_code", None)
+        account_id = getattr(payload, "account_id", None)
+        institutions = [code] if code else by_account.get(str(account_id), [])
+        if institutions:  # no institution to scope it to: no subscriber may see it
+            rows.append((event, institutions))
+    for _event, payload in run:
+        if isinstance(payload, IdentityUnmatched):
+            await events.forget_records(
+                conn,
+                account_id=payload.account_id,
+                record_ids=payload.previously_matched_record_ids,
+            )
+    if not rows:
+        return
+    stored = await events.store_many(
+        conn,
+        [(e.id, e.type, institutions, to_json_bytes(e), e.time) for e, institutions in rows],
+    )
+    if stored:
+        await deliveries.enqueue_routed(conn, stored)
