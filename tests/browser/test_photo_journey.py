@@ -30,7 +30,7 @@ BORN = date(2004, 6, 1)
 
 async def register_and_activate(page: Page, base: str, stack_dir: Path, address: str, shots: Path, watched: Any) -> None:
     await page.get_by_role("button", name="注册账号").click()
-    await page.wait_for_url("**/register")
+    await page.get_by_role("heading", name="注册账号").wait_for()
     await page.get_by_label("电子邮箱（用户名）").fill(address)
     await page.get_by_label("密码", exact=True).fill(PASSWORD)
     await page.get_by_label("确认密码").fill(PASSWORD)
@@ -55,7 +55,7 @@ async def register_and_activate(page: Page, base: str, stack_dir: Path, address:
 
 async def real_name(page: Page, number: str, shots: Path, watched: Any) -> None:
     await page.get_by_role("link", name="去实名注册").click()
-    await page.wait_for_url("**/realname")
+    await page.get_by_role("heading", name="实名注册").wait_for()
     await page.get_by_label("姓名", exact=True).fill(NAME)
     await page.get_by_label("证件号码", exact=True).fill(number)
     await page.get_by_text("已按证件号码填写出生日期和性别").wait_for()
@@ -164,8 +164,15 @@ async def test_the_students_whole_procedure_with_a_dispute_and_the_recheck(
     await page.get_by_text("当前值：汉族").wait_for()
     await page.get_by_label("正确的值").last.fill("回族")
     await audit(watched, "student-errata-form", shots)
-    await page.get_by_role("button", name="提交勘误表").click()
-    await page.get_by_text("勘误表已提交").wait_for()
+
+    async def filed() -> bool:
+        """Sent again while corrections has not yet learnt the record (its answer is shown)."""
+        await page.get_by_role("button", name="提交勘误表").click()
+        done = page.get_by_text("勘误表已提交")
+        await done.or_(page.get_by_role("alert")).first.wait_for()
+        return await done.count() > 0
+
+    await eventually(filed, timeout_s=90, interval_s=2, what="the errata form filed")
     await page.get_by_text("民族：汉族 → 回族").wait_for()
 
     await office_approves(gateway, s)
