@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from jiaodui_photos import metrics as photos_metrics
+from jiaodui_subscriptions import metrics as subscriptions_metrics
 from jiaodui_runtime import metrics
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +74,7 @@ def test_compose_and_alert_files_parse() -> None:
 def test_dashboard_and_alerts_only_use_metrics_the_services_export() -> None:
     exported = {
         name
-        for module in (metrics, photos_metrics)
+        for module in (metrics, photos_metrics, subscriptions_metrics)
         for value in vars(module).values()
         if hasattr(value, "_name")
         for name in (value._name, f"{value._name}_total", f"{value._name}_bucket")
@@ -108,7 +109,7 @@ def test_prometheus_config_and_alert_rules_pass_promtool(tmp_path: Path) -> None
     render("prometheus.sh", "prometheus_render", tmp_path)
     config = run(promtool, "check", "config", str(tmp_path / "prometheus" / "prometheus.yml.new"))
     assert config.returncode == 0, config.stdout + config.stderr
-    assert "SUCCESS: 6 rules found" in config.stdout  # the config loads the alert rules
+    assert "SUCCESS: 7 rules found" in config.stdout  # the config loads the alert rules
     rules = run(promtool, "check", "rules", "deploy/prometheus/alerts.yaml")
     assert rules.returncode == 0, rules.stdout + rules.stderr
 

@@ -4,3 +4,4 @@ CREATE DATABASE records;
 CREATE DATABASE photos;
 CREATE DATABASE notify;
 CREATE DATABASE corrections;
+CREATE DATABASE subscriptions;

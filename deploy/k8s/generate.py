@@ -24,6 +24,7 @@ TOPICS = [
     "corrections.events",
     "notify.events",
     "notify.requests",
+    "subscriptions.clients",
 ]
 ROUTES = {  # path prefix → service, request body limit (as in the nginx gateway)
     "identity": "64k",
@@ -31,6 +32,7 @@ ROUTES = {  # path prefix → service, request body limit (as in the nginx gatew
     "photos": "1g",
     "notify": "64k",
     "corrections": "2m",
+    "subscriptions": "64k",
 }
 IMAGE = "registry.example.edu.cn/jiaodui/{service}:1.0.0"
 NS = "jiaodui"
@@ -244,6 +246,18 @@ def service(name: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
         env.extend(
             {"name": n, "valueFrom": {"secretKeyRef": {"name": "blob-s3", "key": n}}}
             for n in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL")
+        )
+    if name == "subscriptions":  # webhook secrets are sealed at rest with it
+        env.append(
+            {
+                "name": "JIAODUI_SUBSCRIPTIONS_SEAL_SECRET",
+                "valueFrom": {
+                    "secretKeyRef": {
+                        "name": "jiaodui-secrets",
+                        "key": "JIAODUI_SUBSCRIPTIONS_SEAL_SECRET",
+                    }
+                },
+            }
         )
     probe = {"httpGet": {"path": "/healthz", "port": "http"}, "periodSeconds": 10}
     return [

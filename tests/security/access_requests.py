@@ -58,6 +58,17 @@ def _bodies(world: World) -> dict[tuple[str, str, str], dict[str, Any]]:
             }
         },
         ("corrections", "GET", "/v1/errata"): scope,
+        ("subscriptions", "POST", "/v1/subscribers"): {
+            "json": {
+                "name": "矩阵", "owner_email": "o@campus.example.edu.cn",
+                "url": "http://127.0.0.1:9/hook", "institution_code": world.institution,
+                "event_types": ["jiaodui.photos.PhotoConfirmed.v1"],
+            }
+        },
+        ("subscriptions", "PATCH", "/v1/subscribers/{subscriber_id}"): {"json": {"enabled": True}},
+        ("subscriptions", "POST", "/v1/subscribers/{subscriber_id}/replay"): {
+            "json": {"since": str(datetime.now(UTC) - timedelta(hours=1))}
+        },
         ("reports", "POST", "/v1/me/reports/{report_id}/extend"): {"json": {"months": 1}},
         ("corrections", "POST", "/v1/errata/{erratum_id}/reject"): {"json": {"reason": "矩阵"}},
         ("corrections", "PUT", "/v1/windows/{institution_code}/{cohort}"): {
@@ -81,6 +92,8 @@ def request_for(rule: Rule, world: World) -> dict[str, Any]:
     ids = dict(world.ids)
     ids.setdefault("report_id", str(uuid.uuid4()))  # no such report (see access_table)
     ids.setdefault("code", "ABCD-EFGH-JKMN-PQRS")
+    if rule.key == ("subscriptions", "DELETE", "/v1/subscribers/{subscriber_id}"):
+        ids["subscriber_id"] = ids["doomed_subscriber_id"]  # DELETE is idempotent
     if "/identity-" in rule.path:
         ids["case_id"] = ids["corrections" if "corrections" in rule.path else "disputes"]
     extra = _bodies(world).get(rule.key) or _case_body(rule)

@@ -29,6 +29,7 @@ class Role(StrEnum):
     SUPPORT = "support"
     OPS = "ops"
     ADMIN = "admin"
+    CLIENT = "client"  # a campus system's client-credentials token (DESIGN §8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ def cells(
     allowed: Iterable[Role], denied: Mapping[Role, Deny] | None = None
 ) -> dict[Role, Outcome]:
     """``allowed`` pass; ``denied`` as given; anyone else signed in: wrong role; nobody: 401."""
-    table: dict[Role, Outcome] = dict.fromkeys(SIGNED_IN, WRONG_ROLE)
+    table: dict[Role, Outcome] = dict.fromkeys((*SIGNED_IN, Role.CLIENT), WRONG_ROLE)
     table[Role.ANONYMOUS] = UNAUTHENTICATED
     table.update(dict.fromkeys(allowed, ALLOW))
     table.update(denied or {})
@@ -84,7 +85,7 @@ def scoped(*roles: Role, deny: Deny = OUT_OF_SCOPE) -> dict[Role, Deny]:
     return dict.fromkeys(roles, deny)
 
 
-PUBLIC = cells([Role.ANONYMOUS, *SIGNED_IN])
+PUBLIC = cells([Role.ANONYMOUS, *SIGNED_IN, Role.CLIENT])
 SIGNED_IN_ONLY = cells(SIGNED_IN)
 STUDENT_ONLY = cells(STUDENTS)
 SUPPORT_ONLY = cells([Role.SUPPORT])
@@ -145,6 +146,7 @@ IDENTITY = [
             "/v1/recovery/username",
             "/v1/recovery/password",
             "/v1/recovery/password/reset",
+            "/v1/oauth/token",  # campus systems' client credentials (DESIGN §8)
         )
     ),
     Rule("identity", "DELETE", "/v1/sessions/current", SIGNED_IN_ONLY, spends_session=True),
@@ -370,5 +372,39 @@ REPORTS = [
     Rule("reports", "GET", "/.well-known/jwks.json", PUBLIC),
 ]
 
-TABLE: list[Rule] = [*IDENTITY, *RECORDS, *PHOTOS, *NOTIFY, *CORRECTIONS, *REPORTS]
+# subscriptions (DESIGN §8): an admin manages every subscriber, a registrar those of their
+# institution; the feed is for campus systems' client-credentials tokens only
+MANAGE = cells([Role.REGISTRAR, Role.ADMIN], scoped(Role.REGISTRAR_OUT))
+SUBSCRIBER = "/v1/subscribers/{subscriber_id}"
+SUBSCRIPTIONS = [
+    *health("subscriptions"),
+    Rule("subscriptions", "POST", "/v1/subscribers", MANAGE),
+    # a registrar lists their own institution's (so one of another institution sees none)
+    Rule(
+        "subscriptions",
+        "GET",
+        "/v1/subscribers",
+        cells([Role.REGISTRAR, Role.REGISTRAR_OUT, Role.ADMIN]),
+    ),
+    Rule("subscriptions", "GET", SUBSCRIBER, MANAGE),
+    Rule("subscriptions", "PATCH", SUBSCRIBER, MANAGE),
+    Rule("subscriptions", "DELETE", SUBSCRIBER, MANAGE),  # idempotent: asked of a doomed one
+    Rule("subscriptions", "POST", SUBSCRIBER + "/rotate-secret", MANAGE),
+    Rule("subscriptions", "POST", SUBSCRIBER + "/ping", MANAGE),
+    Rule("subscriptions", "GET", SUBSCRIBER + "/deliveries", MANAGE),
+    Rule("subscriptions", "POST", SUBSCRIBER + "/replay", MANAGE),
+    Rule("subscriptions", "POST", "/v1/deliveries/{delivery_id}/resend", MANAGE),
+    Rule("subscriptions", "GET", "/v1/feed", cells([Role.CLIENT])),
+    Rule("subscriptions", "GET", "/v1/catalogue", PUBLIC),
+]
+
+TABLE: list[Rule] = [
+    *IDENTITY,
+    *RECORDS,
+    *PHOTOS,
+    *NOTIFY,
+    *CORRECTIONS,
+    *REPORTS,
+    *SUBSCRIPTIONS,
+]
 NOT_IN_OPENAPI = {"/metrics", "/openapi.json", "/docs", "/redoc"}

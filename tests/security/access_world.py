@@ -164,6 +164,7 @@ async def build_world(gateway: httpx.AsyncClient, stack: StackEndpoints) -> Worl
     )
     for kind in ("corrections", "disputes"):
         world.ids[kind] = await _open_case(world, kind)
+    await _campus_system(world)
     return world
 
 
@@ -207,3 +208,43 @@ async def _open_case(world: World, kind: str) -> str:
     assert answer.status_code == 201, answer.text
     case_id: str = answer.json()["case_id"]
     return case_id
+
+
+async def _campus_system(world: World) -> None:
+    """A subscriber of institution A (its delivery, a doomed twin for DELETE) and a
+    client-credentials token of its campus system (Role.CLIENT)."""
+    admin = world.headers(Role.ADMIN)
+    made = []
+    for _ in range(2):
+        answer = await world.gateway.post(
+            "/api/subscriptions/v1/subscribers",
+            json={
+                "name": "矩阵系统", "owner_email": "matrix@campus.example.edu.cn",
+                "url": "http://127.0.0.1:9/hook", "institution_code": world.institution,
+                "event_types": ["jiaodui.photos.PhotoConfirmed.v1"],
+            },
+            headers=admin,
+        )  # fmt: skip
+        assert answer.status_code == 201, answer.text
+        made.append(answer.json())
+    world.ids["subscriber_id"] = made[0]["subscriber_id"]
+    world.ids["doomed_subscriber_id"] = made[1]["subscriber_id"]
+    ping = await world.gateway.post(
+        f"/api/subscriptions/v1/subscribers/{made[0]['subscriber_id']}/ping", headers=admin
+    )
+    assert ping.status_code == 202, ping.text
+    world.ids["delivery_id"] = ping.json()["delivery_id"]
+
+    async def token() -> str | None:
+        answer = await world.gateway.post(
+            "/api/identity/v1/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": made[0]["client_id"],
+                "client_secret": made[0]["client_secret"],
+            },
+        )
+        return answer.json()["access_token"] if answer.status_code == 200 else None
+
+    issued = await eventually(token, what="identity to learn the client", **PATIENT)
+    world.accounts[Role.CLIENT] = Account(made[0]["client_id"], "", "", issued)

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-SERVICES = ("identity", "records", "photos", "notify", "corrections", "reports")
+SERVICES = ("identity", "records", "photos", "notify", "corrections", "reports", "subscriptions")
 WRITE_METHODS = ("post", "put", "patch", "delete")
 _PARAM = re.compile(r"{([^}]+)}")
 
