@@ -6,8 +6,9 @@ dropped. Offsets are committed only after the database commit. A message that
 keeps failing is retried with backoff, then sent with its error to
 ``<topic>.dlq`` so the partition moves on.
 
-A partition's batch is applied in one transaction with one inbox statement. A
-:class:`Batched` handler receives a run of consecutive events of its types at once,
+A poll's records (from every partition it returned) are applied in one transaction
+with one inbox statement, and one offset commit follows. A :class:`Batched` handler
+receives a run of consecutive events of its types at once,
 so that it can apply them set-based (a few statements per run instead of a few per
 event); other handlers get one event at a time. Either way the order within a
 partition (so per key) is kept.
@@ -153,9 +154,10 @@ class EventConsumer:
         try:
             while not self._stopping:
                 batches = await consumer.getmany(timeout_ms=500, max_records=self._batch_size)
-                for records in batches.values():
-                    await self._handle_batch(records)
-                if batches:  # one offset commit per poll, not one per partition
+                if batches:
+                    # one transaction and one offset commit for the whole poll, whichever
+                    # partitions it spans (each partition's records stay in offset order)
+                    await self._handle_batch([r for rs in batches.values() for r in rs])
                     await self._commit(
                         consumer, {tp: records[-1].offset + 1 for tp, records in batches.items()}
                     )
@@ -243,7 +245,7 @@ class EventConsumer:
                 return
 
     async def _handle_batch(self, records: list[ConsumerRecord[Any, Any]]) -> None:
-        """One transaction for a partition's batch (one commit instead of hundreds).
+        """One transaction for a poll's records (one commit instead of hundreds).
 
         Order is kept (records are applied in offset order). If anything in the batch
         fails, the transaction rolls back and the records are handled one at a time,
