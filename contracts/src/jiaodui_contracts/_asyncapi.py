@@ -102,7 +102,7 @@ def _message(model: type[Contract]) -> dict[str, Any]:
             "kafka": {
                 "key": {
                     "type": "string",
-                    "description": f"= subject = data.{model.KEY_FIELD}",
+                    "description": model.KEY_DESCRIPTION or f"= subject = data.{model.KEY_FIELD}",
                 },
                 "bindingVersion": KAFKA_BINDING_VERSION,
             }
@@ -141,9 +141,7 @@ def asyncapi(version: str) -> dict[str, Any]:
         channels[main] = _channel(
             topic,
             names,
-            _PRIVATE[topic][2]
-            if private
-            else f"Public events of the {_producer(topic)} service.",
+            _PRIVATE[topic][2] if private else f"Public events of the {_producer(topic)} service.",
         )
         channels[dead] = _channel(
             dlq_topic(topic),

@@ -74,11 +74,18 @@ class Contract(BaseModel):
     TOPIC: ClassVar[str]
     KEY_FIELD: ClassVar[str]
     PRIVATE: ClassVar[bool] = False
+    KEY_DESCRIPTION: ClassVar[str | None] = None
+    """What the Kafka key is, when it is not simply ``subject`` (see :meth:`partition_key`)."""
 
     def key(self) -> str:
-        """The Kafka key: the value of ``KEY_FIELD``."""
+        """The envelope's ``subject``: the value of ``KEY_FIELD``."""
         value: Any = getattr(self, self.KEY_FIELD)
         return str(value)
+
+    def partition_key(self) -> str:
+        """The Kafka key: ``subject``, unless every event about one thing must share a key
+        that its subject is not (record events: the record's bucket)."""
+        return self.key()
 
     @classmethod
     def from_data(cls, data: dict[str, Any], *, strict: bool = False) -> Self:

@@ -104,4 +104,4 @@ def topic_of(contract: Contract | type[Contract] | str) -> str:
 
 def key_of(contract: Contract) -> str:
     """The Kafka key: all events of one account (or one record) share a partition, in order."""
-    return contract.key()
+    return contract.partition_key()

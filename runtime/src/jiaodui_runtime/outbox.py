@@ -26,6 +26,12 @@ from jiaodui_runtime.db import DbConnection
 NOTIFY_CHANNEL = "outbox"
 
 
+def outbox_headers() -> dict[str, str]:
+    """The Kafka headers of an event written now: structured mode of the CloudEvents Kafka
+    binding, and the request's correlation id (for outbox rows built in SQL)."""
+    return _headers()
+
+
 def _headers() -> dict[str, str]:
     # structured mode of the CloudEvents Kafka binding, and the request's correlation id
     return {
