@@ -122,9 +122,12 @@ async def imported(stack: StackEndpoints, path: Path, n: int, institution: str) 
             assert answer.status_code == 202, answer.text
             import_id = answer.json()["import_id"]
             while True:
-                state = (
-                    await api.get(f"/api/records/v1/imports/{import_id}", headers=registrar.headers)
-                ).json()
+                got = await api.get(
+                    f"/api/records/v1/imports/{import_id}", headers=registrar.headers
+                )
+                # a restart of the service (others share this stack) answers 502 for a moment;
+                # the import resumes after its last committed batch
+                state = got.json() if got.status_code == 200 else {"status": "running"}
                 if state["status"] not in ("pending", "running", "receiving", "processing"):
                     break
                 await asyncio.sleep(0.5)

@@ -19,6 +19,7 @@ import pytest_asyncio
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jiaodui_contracts import Contract
 from jiaodui_contracts.identity import AccountActivated
+from jiaodui_contracts.records import RecordsImported, record_bucket
 from jiaodui_records.bootstrap import definition
 from jiaodui_records.settings import RecordsSettings
 from jiaodui_runtime.privacy import identity_hash, mask_id_number
@@ -59,18 +60,24 @@ class Service:
     async def publish(self, *payloads: Contract) -> None:
         await publish(self.stack.kafka_bootstrap, *payloads, topic_prefix=self.prefix)
 
-    async def events(self, event_type: str, key: str) -> list[dict[str, Any]]:
-        """Payloads of the events records wrote to its outbox with this type and key."""
+    async def events(self, event_type: str, subject: str) -> list[dict[str, Any]]:
+        """Payloads of the events records wrote to its outbox with this type and subject."""
         conn = await asyncpg.connect(self.dsn)
         try:
             rows = await conn.fetch(
-                "SELECT payload FROM outbox WHERE event_type = $1 AND key = $2 ORDER BY seq",
+                "SELECT payload FROM outbox WHERE event_type = $1"
+                " AND convert_from(payload, 'UTF8')::jsonb ->> 'subject' = $2 ORDER BY seq",
                 event_type,
-                key,
+                subject,
             )
         finally:
             await conn.close()
         return [orjson.loads(r["payload"])["data"] for r in rows]
+
+    async def imported(self, record_id: str) -> list[dict[str, Any]]:
+        """The record as each RecordsImported about it carried it (the import's, in order)."""
+        batches = await self.events(RecordsImported.TYPE, record_bucket(record_id))
+        return [r for batch in batches for r in batch["records"] if r["record_id"] == record_id]
 
 
 @pytest_asyncio.fixture(scope="session")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from typing import Any
 
 import asyncpg
 import orjson
 import pytest
+from jiaodui_contracts.records import RecordsImported
+from jiaodui_records.service_layer.imports import run_import
+from jiaodui_records.settings import RecordsSettings
+from jiaodui_records.store import imports as imports_store
 from jiaodui_runtime.testing import eventually
 from jiaodui_runtime.testing.accounts import resident_id
 
@@ -172,3 +178,76 @@ async def test_recent_imports_of_the_institution_newest_first(school, service) -
     admin = service.headers("admin")
     mine = await service.client.get(f"/v1/imports?institution_code={school.code}", headers=admin)
     assert mine.json()["total"] == 2
+
+
+async def test_a_killed_import_resumes_after_its_last_committed_batch(
+    school, service, tmp_path
+) -> None:
+    """Batches of 3: the runner is killed (cancelled) while its second batch waits on a
+    locked record, then started again: it goes on from the first batch's end, and every
+    record is published once, every error kept once."""
+    held = school.row(resident_id(school.BORN, "male"))
+    await school.import_csv(held)
+    student_number = held.split(",")[2]
+    rows = [school.row(resident_id(school.BORN, "male")) for _ in range(5)]
+    rows.insert(1, school.row("bad-id"))
+    rows.insert(4, held.replace("软件工程", "数学"))
+    path = tmp_path / "roster.csv"
+    path.write_text("\n".join([school.COLUMNS, *rows]) + "\n", encoding="utf-8")
+    import_id = uuid.uuid4()
+    settings = RecordsSettings(database_url=service.dsn, import_batch_size=3)
+    pool = await asyncpg.create_pool(service.dsn, min_size=1, max_size=4)
+    assert pool is not None
+    try:
+        async with pool.acquire() as conn:
+            await imports_store.create(
+                conn, import_id, submitted_by=uuid.uuid4(), institution_code=school.code,
+                fmt="csv", path=str(path), size=path.stat().st_size,
+            )  # fmt: skip
+        locker = await asyncpg.connect(service.dsn)
+        try:
+            async with locker.transaction():
+                await locker.execute(
+                    "SELECT 1 FROM records WHERE institution_code = $1 AND student_number = $2"
+                    " FOR UPDATE",
+                    school.code,
+                    student_number,
+                )
+                runner = asyncio.create_task(run_import(pool, settings, import_id))
+
+                async def first_batch() -> bool:
+                    got = await pool.fetchval(
+                        "SELECT accepted FROM imports WHERE import_id = $1", import_id
+                    )
+                    return got == 2 or None  # type: ignore[return-value]
+
+                await eventually(first_batch, what="the first batch")
+                runner.cancel()  # killed mid-import: the second batch rolls back
+                with contextlib.suppress(asyncio.CancelledError):
+                    await runner
+        finally:
+            await locker.close()
+        state = await pool.fetchrow("SELECT * FROM imports WHERE import_id = $1", import_id)
+        assert state["status"] == "running" and (state["total"], state["lines_done"]) == (3, 4)
+        await run_import(pool, settings, import_id)  # the service starts again
+        done = await pool.fetchrow("SELECT * FROM imports WHERE import_id = $1", import_id)
+        errors = await pool.fetch(
+            "SELECT line, field, code FROM import_errors WHERE import_id = $1", import_id
+        )
+        published = await pool.fetch(
+            "SELECT convert_from(payload, 'UTF8')::jsonb -> 'data' AS data FROM outbox"
+            " WHERE event_type = $1",
+            RecordsImported.TYPE,
+        )
+    finally:
+        await pool.close()
+    assert done["status"] == "done"
+    assert (done["total"], done["accepted"], done["created"], done["changed"]) == (7, 6, 5, 1)
+    assert [tuple(e) for e in errors] == [(3, "id_number", "id_number_invalid")]
+    mine = [
+        r["student_number"]
+        for event in published
+        if orjson.loads(event["data"])["import_id"] == str(import_id)
+        for r in orjson.loads(event["data"])["records"]
+    ]
+    assert len(mine) == len(set(mine)) == 6

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from jiaodui_contracts.identity import AccountIdentityReleased, AccountNameChanged
-from jiaodui_contracts.records import IdentityMatched, IdentityUnmatched, RecordImported
+from jiaodui_contracts.records import IdentityMatched, IdentityUnmatched
 from jiaodui_runtime.testing import eventually
 from jiaodui_runtime.testing.accounts import resident_id
 
@@ -33,7 +33,7 @@ async def test_a_late_import_matches_an_earlier_activation(school, service) -> N
     assert mine[0]["level_label"] == "本科" and mine[0]["level"] == "bachelor"
     assert (await school.state(account_id))["status"] == "matched"
     record_id = mine[0]["record_id"]
-    imported = await service.events(RecordImported.TYPE, record_id)
+    imported = await service.imported(record_id)
     assert [e["change"] for e in imported] == ["created"]
     assert number not in str(imported)
     matched = await service.events(IdentityMatched.TYPE, account_id)
@@ -41,7 +41,7 @@ async def test_a_late_import_matches_an_earlier_activation(school, service) -> N
 
     again = await school.import_csv(school.row(number, student_number=mine[0]["student_number"]))
     assert again["accepted"] == 1 and again["created"] == again["changed"] == 0
-    assert len(await service.events(RecordImported.TYPE, record_id)) == 1
+    assert len(await service.imported(record_id)) == 1
 
 
 async def test_a_rename_matches_again_and_a_release_unmatches(school, service) -> None:

@@ -1,7 +1,10 @@
-"""Import bodies on disk: written while the request streams in, read back row by row.
+"""Import bodies on disk: written while the request streams in, read back in chunks.
 
-Rows are read lazily (CSV with a header row, or NDJSON), so an import of any size runs
-in bounded memory. Line numbers are the file's: for CSV the header is line 1.
+A CSV file whose header is one plain line is read in chunks of whole lines (raw bytes,
+for the database to COPY and check); a chunk the database cannot take as plain lines
+(quotes, lone carriage returns...) is read row by row here, like an NDJSON file or a CSV
+file with an unusual header. Either way an import of any size runs in bounded memory.
+Line numbers are the file's: for CSV the header is line 1.
 """
 
 from __future__ import annotations
@@ -47,18 +50,21 @@ def _text(value: object) -> str:
     return "\x00"  # nested JSON: never a valid value (refused by validation)
 
 
-def _csv_rows(handle: IO[str]) -> Iterator[RawRow]:
+def _csv_rows(
+    handle: IO[str], header: list[str] | None = None, base_line: int = 0
+) -> Iterator[RawRow]:
     reader = csv.reader(handle)
-    try:
-        header = _header(next(reader))
-    except StopIteration:
-        return
+    if header is None:
+        try:
+            header = _header(next(reader))
+        except StopIteration:
+            return
     width = len(header)
     try:
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
-            line = reader.line_num
+            line = base_line + reader.line_num
             yield RawRow(line, dict(zip(header, row, strict=True)) if len(row) == width else None)
     except csv.Error:
         yield RawRow(reader.line_num, None)  # an unclosed quote swallowed the rest
@@ -84,15 +90,31 @@ class RowReader:
     how many bytes of the file have been read so far (ahead of the rows handed out by at
     most one buffer: enough for a progress bar)."""
 
-    def __init__(self, path: Path, fmt: str, *, after_line: int = 0) -> None:
+    def __init__(
+        self,
+        path: Path,
+        fmt: str,
+        *,
+        after_line: int = 0,
+        start: tuple[int, int, list[str]] | None = None,
+    ) -> None:
         self._bytes_read = 0
         self._binary: io.BufferedReader | None = None
-        self._rows = self._read(path, fmt, after_line)
+        self._rows = self._read(path, fmt, after_line, start)
 
-    def _read(self, path: Path, fmt: str, after_line: int) -> Iterator[RawRow]:
+    def _read(
+        self, path: Path, fmt: str, after_line: int, start: tuple[int, int, list[str]] | None
+    ) -> Iterator[RawRow]:
+        """``start``: (byte offset, its line number, the header) to read a CSV file from a
+        row in the middle."""
         with path.open("rb") as binary:
             self._binary = binary
-            if fmt == "csv":
+            if fmt == "csv" and start is not None:
+                offset, base_line, header = start
+                binary.seek(offset)
+                text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
+                rows = _csv_rows(text, header, base_line)
+            elif fmt == "csv":
                 text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
                 rows = _csv_rows(text)
             else:
@@ -115,9 +137,118 @@ class RowReader:
         return binary.raw.tell() if binary is not None and not binary.closed else self._bytes_read
 
 
-def read_rows(path: Path, fmt: str, *, after_line: int = 0) -> RowReader:
+def csv_rows_of(data: bytes, header: list[str], *, base_line: int) -> tuple[list[RawRow], bool]:
+    """The rows of a chunk of a CSV file read as the whole file would be (line numbers
+    after ``base_line``), and whether the chunk ends inside a quoted field (then the rows
+    cannot be known without the rest of the file)."""
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline="")
+    reader = csv.reader(text)
+    width = len(header)
+    rows: list[RawRow] = []
+    try:
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            line = base_line + reader.line_num
+            rows.append(
+                RawRow(line, dict(zip(header, row, strict=True)) if len(row) == width else None)
+            )
+    except csv.Error:
+        return rows, True
+    return rows, False
+
+
+def physical_lines(data: bytes) -> int:
+    """How many lines a chunk holds as Python's text reading counts them (``\n``,
+    ``\r\n`` and a lone ``\r`` end a line; a last line without an end counts too)."""
+    ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return ends + (1 if data and data[-1:] not in (b"\n", b"\r") else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class CsvHeader:
+    columns: list[str]
+    end: int  # byte offset of the first row
+
+
+def read_plain_header(path: Path) -> CsvHeader | None:
+    """The header when it is one plain line (no quote, no lone carriage return, ended by a
+    newline); None otherwise (the file is then read row by row)."""
+    with path.open("rb") as binary:
+        first = binary.readline(1 << 20)
+    if not first.endswith(b"\n") or b'"' in first or b"\r" in first[:-2]:
+        return None
+    text = first.decode("utf-8-sig", errors="replace").rstrip("\n").removesuffix("\r")
+    if not text.strip() or "\r" in text:
+        return None
+    return CsvHeader(_header(text.split(",")), len(first))
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    data: bytes
+    start: int  # byte offsets in the file
+    end: int
+    base_line: int  # the line number before the chunk's first line
+    lines: int  # physical lines in the chunk
+
+    @property
+    def plain(self) -> bool:
+        """Whether the database may read it as lines: no quote (every line is then one
+        row, split at commas) and no line starting with ``\\.`` (COPY's end marker)."""
+        data = self.data
+        return b'"' not in data and not data.startswith(b"\\.") and b"\n\\." not in data
+
+
+def chunks(
+    path: Path, *, offset: int, base_line: int, max_lines: int, block: int = 1 << 20
+) -> Iterator[Chunk]:
+    """Chunks of at most ``max_lines`` whole lines (cut after a newline) from ``offset``."""
+    with path.open("rb") as binary:
+        binary.seek(offset)
+        carried = b""
+        eof = False
+        while True:
+            parts, newlines = [carried], carried.count(b"\n")
+            while newlines < max_lines and not eof:
+                part = binary.read(block)
+                if not part:
+                    eof = True
+                    break
+                parts.append(part)
+                newlines += part.count(b"\n")
+            data = b"".join(parts)
+            if not data:
+                return
+            if newlines >= max_lines:
+                # the max_lines-th newline is in the last block read (or in what was carried)
+                cut = _nth_newline(data, parts, max_lines)
+                data, carried = data[: cut + 1], data[cut + 1 :]
+            else:
+                carried = b""
+            lines = physical_lines(data)
+            yield Chunk(data, offset, offset + len(data), base_line, lines)
+            offset += len(data)
+            base_line += lines
+
+
+def _nth_newline(data: bytes, parts: list[bytes], n: int) -> int:
+    """Position in ``data`` (the join of ``parts``) of its n-th newline: searched for only
+    in the last part read (the parts before it hold fewer than n)."""
+    start = len(data) - len(parts[-1]) if len(parts) > 1 else 0
+    seen = data.count(b"\n", 0, start)
+    position = start - 1
+    while seen < n:
+        position = data.index(b"\n", position + 1)
+        seen += 1
+    return position
+
+
+def read_rows(
+    path: Path, fmt: str, *, after_line: int = 0, start: tuple[int, int, list[str]] | None = None
+) -> RowReader:
     """The rows of an import file, skipping those up to ``after_line`` (already done)."""
-    return RowReader(path, fmt, after_line=after_line)
+    return RowReader(path, fmt, after_line=after_line, start=start)
 
 
 @dataclass(frozen=True, slots=True)

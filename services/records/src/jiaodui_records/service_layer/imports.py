@@ -1,69 +1,106 @@
-"""Run an import: validate rows in a worker thread, upsert them batch by batch.
+"""Run an import batch by batch, set-based: the per-row work lives in PostgreSQL.
 
-Each batch is one transaction: the records, their RecordImported events (outbox), the
-re-matching of the accounts they concern, the rows' errors and the import's progress.
-A service killed mid-import resumes after the last committed batch.
+A CSV file is read in chunks of ``import_batch_size`` lines. A chunk is COPYed raw into
+a staging table and checked in SQL (store/staging.py: the rules of domain/rows.py as SQL,
+the identity hash with pgcrypto's hmac()); Python validates only the rows SQL leaves
+undecided, and chunks the database cannot take as plain lines (quotes, bad encoding...):
+those are read by Python's CSV reader, as are NDJSON files and files with an unusual
+header. Then, in the same transaction, the batch's rows are upserted, a RecordsImported
+per bucket is written to the outbox by SQL (no object per record in Python), the
+accounts the records concern are matched again, and the errors and the import's progress
+are written. A service killed mid-import resumes after the last committed batch.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
-from jiaodui_contracts.records import RecordImported
+from jiaodui_runtime.db import connect
 from jiaodui_runtime.logging import get_logger
-from jiaodui_runtime.outbox import add_many_to_outbox
 
-from jiaodui_records.adapters.import_files import RawRow, RowReader, read_rows, remove
+from jiaodui_records.adapters.import_files import (
+    Chunk,
+    CsvHeader,
+    RawRow,
+    RowReader,
+    chunks,
+    csv_rows_of,
+    read_plain_header,
+    read_rows,
+    remove,
+)
 from jiaodui_records.domain.rows import RecordRow, RowError, validate_row
-from jiaodui_records.service_layer.matching import SOURCE, rematch_records
-from jiaodui_records.service_layer.published import record_fields
+from jiaodui_records.service_layer.matching import rematch_many
 from jiaodui_records.settings import RecordsSettings
 from jiaodui_records.store import imports as store
-from jiaodui_records.store import records
+from jiaodui_records.store import staging
 from jiaodui_records.store.matching import lock_as_record_writer
 
 _log = get_logger(__name__)
 
 
 @dataclass
-class Batch:
-    last_line: int = 0
-    total: int = 0
-    rows: dict[tuple[str, str], RecordRow] = field(default_factory=dict)
-    accepted: int = 0
-    rejected: int = 0
+class Validated:
+    """Rows Python validated: the records, the errors (with each one's position among
+    its row's errors) and the counts."""
+
+    rows: list[RecordRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-    bytes_read: int = 0  # how far into the file this batch ends
+    ords: list[int] = field(default_factory=list)
+    total: int = 0
+    accepted: int = 0
+    last_line: int = 0
+
+    def fail(self, errors: list[RowError]) -> None:
+        self.errors += errors
+        self.ords += range(len(errors))
 
 
-def next_batch(rows: Iterator[RawRow], *, size: int, secret: bytes, scope: str | None) -> Batch:
-    """Validate up to ``size`` rows (CPU work: runs in a worker thread)."""
-    batch = Batch()
+def validate(rows: list[RawRow], *, secret: bytes, scope: str | None) -> Validated:
+    """validate_row over ``rows`` (CPU work: runs in a worker thread)."""
+    done = Validated()
     for raw in rows:
-        batch.total += 1
-        batch.last_line = raw.line
+        done.total += 1
+        done.last_line = raw.line
         if raw.fields is None:
-            batch.rejected += 1
-            batch.errors.append(RowError(raw.line, "", "malformed_row"))
+            done.fail([RowError(raw.line, "", "malformed_row")])
+            continue
+        row, errors = validate_row(raw.fields, line=raw.line, secret=secret)
+        if row is not None and scope is not None and row.key[0] != scope:
+            row, errors = None, [RowError(raw.line, "institution_code", "out_of_scope")]
+        if row is None:
+            done.fail(errors)
         else:
-            row, errors = validate_row(raw.fields, line=raw.line, secret=secret)
-            if row is not None and scope is not None and row.key[0] != scope:
-                row, errors = None, [RowError(raw.line, "institution_code", "out_of_scope")]
-            if row is None:
-                batch.rejected += 1
-                batch.errors.extend(errors)
-            else:
-                batch.accepted += 1
-                batch.rows[row.key] = row  # a later row of the same student wins
-        if batch.total >= size:
-            break
-    return batch
+            done.accepted += 1
+            done.rows.append(row)
+    return done
+
+
+def undecided_rows(lines: list[tuple[int, str | None]], header: list[str]) -> list[RawRow]:
+    """The lines SQL left to Python, read as the CSV reader reads a line without quotes."""
+    rows = []
+    for line, text in lines:
+        values = (text or "").split(",")
+        if len(values) == 1 and not values[0].strip():
+            continue
+        fields = dict(zip(header, values, strict=True)) if len(values) == len(header) else None
+        rows.append(RawRow(line, fields))
+    return rows
+
+
+@dataclass
+class Batch:
+    """One batch to commit: a chunk staged for SQL and/or rows Python validated."""
+
+    last_line: int = 0
+    bytes_read: int = 0  # how far into the file it ends (progress)
+    resume_at: tuple[int, int] | None = None  # (byte offset, line) a resumed import starts at
+    python: Validated | None = None
+    chunk: Chunk | None = None
 
 
 async def run_import(pool: asyncpg.Pool, settings: RecordsSettings, import_id: uuid.UUID) -> None:
@@ -86,23 +123,15 @@ async def _run(pool: asyncpg.Pool, settings: RecordsSettings, import_id: uuid.UU
         await store.set_status(conn, import_id, "running")
         kept = await store.count_errors(conn, import_id)
     path = Path(job["path"])
-    rows = read_rows(path, job["format"], after_line=job["lines_done"])
-    scope = job["institution_code"]
-
-    def take() -> Batch:
-        return _take(rows, settings, scope)
-
     try:
-        pending = asyncio.create_task(asyncio.to_thread(take))
-        while True:
-            batch = await pending
-            if batch.total == 0:
-                break
-            pending = asyncio.create_task(asyncio.to_thread(take))  # overlaps the database work
-            errors = batch.errors[: max(0, settings.import_error_limit - kept)]
-            kept += len(errors)
-            async with pool.acquire() as conn, conn.transaction():
-                await _apply(conn, import_id, batch, errors)
+        # a connection of its own: the staging tables are temporary tables of its session
+        own = await connect(settings.database_url)
+        try:
+            await own.execute("SET temp_buffers = '64MB'")
+            await staging.prepare(own)
+            await _batches(own, settings, import_id, job, kept)
+        finally:
+            await own.close()
     except Exception as exc:
         _log.exception("import_failed", import_id=str(import_id))
         async with pool.acquire() as conn:
@@ -115,51 +144,113 @@ async def _run(pool: asyncpg.Pool, settings: RecordsSettings, import_id: uuid.UU
     _log.info("import_done", import_id=str(import_id))
 
 
-def _take(rows: RowReader, settings: RecordsSettings, scope: str | None) -> Batch:
-    batch = next_batch(
-        rows, size=settings.import_batch_size, secret=settings.identity_hash_key, scope=scope
+@dataclass
+class _Import:
+    conn: asyncpg.Connection
+    settings: RecordsSettings
+    import_id: uuid.UUID
+    scope: str | None
+    kept: int  # errors kept so far (at most import_error_limit)
+    header: CsvHeader | None = None
+    statement: str = ""
+
+
+async def _batches(
+    conn: asyncpg.Connection,
+    settings: RecordsSettings,
+    import_id: uuid.UUID,
+    job: asyncpg.Record,
+    kept: int,
+) -> None:
+    run = _Import(conn, settings, import_id, job["institution_code"], kept)
+    path, size = Path(job["path"]), settings.import_batch_size
+    secret = settings.identity_hash_key
+    header = await asyncio.to_thread(read_plain_header, path) if job["format"] == "csv" else None
+    offset, line, done = job["resume_offset"], job["resume_line"], job["lines_done"]
+    chunked = (offset == 0 and done == 0) or (offset > 0 and done == line)
+    start: tuple[int, int, list[str]] | None = None
+    if header is not None and chunked:
+        run.header, run.statement = header, staging.check_statement(header.columns)
+        if offset == 0:
+            offset, line = header.end, 1
+        pieces = chunks(path, offset=offset, base_line=line, max_lines=size)
+        while chunk := await asyncio.to_thread(next, pieces, None):
+            batch = await _chunk_batch(run, chunk)
+            if batch is None:  # a quoted field runs past the chunk: row by row from here
+                start = (chunk.start, chunk.base_line, header.columns)
+                break
+            await _commit(run, batch)
+        else:
+            return
+    elif header is not None and offset > 0:
+        start = (offset, line, header.columns)  # resumed where it went row by row
+    reader = read_rows(path, job["format"], after_line=done, start=start)
+    while True:
+        batch = await asyncio.to_thread(_rows_batch, reader, size, secret, run.scope)
+        if batch.python is None or batch.python.total == 0:
+            return
+        await _commit(run, batch)
+
+
+def _rows_batch(reader: RowReader, size: int, secret: bytes, scope: str | None) -> Batch:
+    rows = []
+    for raw in reader:
+        rows.append(raw)
+        if len(rows) >= size:
+            break
+    done = validate(rows, secret=secret, scope=scope)
+    return Batch(last_line=done.last_line, bytes_read=reader.bytes_read, python=done)
+
+
+async def _chunk_batch(run: _Import, chunk: Chunk) -> Batch | None:
+    """Stage one chunk: COPYed for SQL to check, or read by Python's CSV reader when the
+    database cannot take it as plain lines; None when it must be read together with the
+    rest of the file (a quoted field runs past its end)."""
+    assert run.header is not None
+    end_line = chunk.base_line + chunk.lines
+    batch = Batch(last_line=end_line, bytes_read=chunk.end, resume_at=(chunk.end, end_line))
+    if chunk.plain and await staging.copy_lines(run.conn, chunk.data):
+        batch.chunk = chunk  # checked in SQL inside the batch's transaction
+        return batch
+    rows, open_quote = await asyncio.to_thread(
+        csv_rows_of, chunk.data, run.header.columns, base_line=chunk.base_line
     )
-    batch.bytes_read = rows.bytes_read
+    if open_quote:
+        return None
+    secret = run.settings.identity_hash_key
+    batch.python = await asyncio.to_thread(validate, rows, secret=secret, scope=run.scope)
     return batch
 
 
-async def _apply(
-    conn: asyncpg.pool.PoolConnectionProxy[asyncpg.Record],
-    import_id: uuid.UUID,
-    batch: Batch,
-    errors: list[RowError],
-) -> None:
-    await lock_as_record_writer(conn)
-    changed = (
-        await records.upsert_batch(
-            conn, [r.values for r in batch.rows.values()], import_id=import_id
-        )
-        if batch.rows
-        else []
-    )
-    now = datetime.now(UTC)
-    await add_many_to_outbox(
-        conn,
-        [
-            RecordImported(
-                **record_fields(row),
-                import_id=str(import_id),
-                change="created" if row["created"] else "changed",
-                imported_at=now,
-            )
-            for row in changed
-        ],
-        source=SOURCE,
-    )
-    await rematch_records(
-        conn,
-        hashes=[row["identity_hash"] for row in changed],
-        record_ids=[row["record_id"] for row in changed],
-    )
-    created = sum(1 for row in changed if row["created"])
-    await store.add_errors(conn, import_id, errors)
-    await store.advance(
-        conn, import_id, lines_done=batch.last_line, total=batch.total,
-        accepted=batch.accepted, rejected=batch.rejected, created=created,
-        changed=len(changed) - created, errors=len(batch.errors), bytes_done=batch.bytes_read,
-    )  # fmt: skip
+async def _commit(run: _Import, batch: Batch) -> None:
+    """One batch, one transaction: checks, records, events, matching, errors, progress."""
+    conn, secret = run.conn, run.settings.identity_hash_key
+    total = accepted = 0
+    async with conn.transaction():
+        await staging.reset(conn)
+        python = batch.python
+        if batch.chunk is not None:
+            assert run.header is not None
+            checked = await staging.check_lines(
+                conn, run.statement, base_line=batch.chunk.base_line,
+                width=len(run.header.columns), scope=run.scope, secret=secret,
+            )  # fmt: skip
+            total, accepted = checked.total, checked.accepted
+            if checked.undecided:
+                rows = undecided_rows(checked.undecided, run.header.columns)
+                python = validate(rows, secret=secret, scope=run.scope)
+        if python is not None:
+            total, accepted = total + python.total, accepted + python.accepted
+            await staging.add_rows(conn, python.rows, python.errors, python.ords)
+        await lock_as_record_writer(conn)
+        created, changed = await staging.publish(conn, run.import_id)
+        if created or changed:
+            await rematch_many(conn, await staging.accounts_touching(conn))
+        room = max(0, run.settings.import_error_limit - run.kept)
+        errors = await staging.keep_errors(conn, run.import_id, room=room)
+        await store.advance(
+            conn, run.import_id, lines_done=batch.last_line, total=total, accepted=accepted,
+            rejected=total - accepted, created=created, changed=changed, errors=errors,
+            bytes_done=batch.bytes_read, resume_at=batch.resume_at,
+        )  # fmt: skip
+    run.kept += min(room, errors)

@@ -69,12 +69,16 @@ async def advance(
     changed: int,
     errors: int,
     bytes_done: int,
+    resume_at: tuple[int, int] | None = None,
 ) -> None:
-    """Add one batch's counts; committed with the batch, so a resumed import goes on."""
+    """Add one batch's counts; committed with the batch, so a resumed import goes on
+    (from ``resume_at``, byte offset and line number, when given)."""
+    offset, line = resume_at or (None, None)
     await conn.execute(
         "UPDATE imports SET lines_done = $2, total = total + $3, accepted = accepted + $4,"
         " rejected = rejected + $5, created = created + $6, changed = changed + $7,"
-        " errors_total = errors_total + $8, bytes_done = greatest(bytes_done, $9)"
+        " errors_total = errors_total + $8, bytes_done = greatest(bytes_done, $9),"
+        " resume_offset = COALESCE($10, resume_offset), resume_line = COALESCE($11, resume_line)"
         " WHERE import_id = $1",
         import_id,
         lines_done,
@@ -85,6 +89,8 @@ async def advance(
         changed,
         errors,
         bytes_done,
+        offset,
+        line,
     )
 
 
