@@ -10,26 +10,6 @@ from typing import Any
 from jiaodui_runtime.db import DbConnection
 
 
-async def upsert_record(
-    conn: DbConnection,
-    record_id: str,
-    *,
-    institution_code: str,
-    branch: str,
-    snapshot: dict[str, str | None],
-) -> None:
-    await conn.execute(
-        """INSERT INTO records (record_id, institution_code, branch, snapshot)
-           VALUES ($1, $2, $3, $4::jsonb)
-           ON CONFLICT (record_id) DO UPDATE SET institution_code = EXCLUDED.institution_code,
-               branch = EXCLUDED.branch, snapshot = EXCLUDED.snapshot, updated_at = now()""",
-        uuid.UUID(record_id),
-        institution_code,
-        branch,
-        json.dumps(snapshot, ensure_ascii=False),
-    )
-
-
 async def upsert_records(
     conn: DbConnection, rows: list[tuple[str, str, str, dict[str, str | None]]]
 ) -> None:
@@ -60,7 +40,7 @@ async def record(conn: DbConnection, record_id: uuid.UUID) -> dict[str, Any] | N
     return {
         "institution_code": row["institution_code"],
         "branch": row["branch"],
-        "snapshot": json.loads(row["snapshot"]),
+        "snapshot": row["snapshot"],  # the pool's codec reads jsonb as Python values
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,7 +39,6 @@ def _report(row: asyncpg.Record) -> Report:
     values: dict[str, Any] = dict(row)
     for name in ("report_id", "account_id", "record_id", "photo_id"):
         values[name] = str(values[name])
-    values["record"] = json.loads(values["record"])
     return Report(**values)
 
 
@@ -59,7 +57,7 @@ async def insert(conn: DbConnection, report: Report) -> None:
         report.months,
         report.issued_at,
         report.valid_until,
-        json.dumps(report.record, ensure_ascii=False),
+        report.record,
         uuid.UUID(report.photo_id),
         report.photo_sha256,
         report.revision,
