@@ -28,7 +28,7 @@ HOME = {
 # what each role finds in its navigation, by path (DESIGN §2 roles)
 NAV = {
     "student": {"/student", "/student/record", "/student/photos", "/student/errata",
-                "/student/id-case", "/student/messages"},
+                "/student/id-case", "/student/messages", "/student/reports"},
     "college_staff": {"/college/errata", "/college/students"},
     "registrar": {"/registrar/imports", "/registrar/windows", "/photographer/batches",
                   "/college/errata", "/college/students"},
