@@ -36,7 +36,7 @@ MSG
 "$PYTHON" - "$STACK_DIR/credentials.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-print("  demo logins (portal: log in at /login.html; staff pages under /staff/, dashboard /ops.html)")
+print(f"  demo logins: log in at {d['portal']}login and each account lands on its own workbench")
 print(f"    {'admin':<20} {d['admin']['email']} / {d['admin']['password']}")
 for s in d.get("staff", []):
     role = s["role"] + (f" ({s['college']})" if s.get("college") else "")
