@@ -28,6 +28,9 @@ from jiaodui_subscriptions.domain.network import (
 )
 
 
+RESOLVE_TIMEOUT_S = 3.0
+
+
 @dataclass(frozen=True, slots=True)
 class Sent:
     answer: Answer
@@ -55,10 +58,11 @@ class WebhookSender:
         if literal is not None:
             return [literal]
         try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                host, port, type=socket.SOCK_STREAM
-            )
-        except (OSError, UnicodeError) as exc:
+            async with asyncio.timeout(RESOLVE_TIMEOUT_S):
+                infos = await asyncio.get_running_loop().getaddrinfo(
+                    host, port, type=socket.SOCK_STREAM
+                )
+        except (OSError, UnicodeError, TimeoutError) as exc:
             raise UrlNotAllowed("host_not_found") from exc
         found = sorted({str(info[4][0]) for info in infos})
         if not found:
