@@ -27,7 +27,6 @@ from jiaodui_subscriptions.domain.network import (
     parse_endpoint,
 )
 
-
 RESOLVE_TIMEOUT_S = 3.0
 
 
