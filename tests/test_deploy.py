@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 from jiaodui_photos import metrics as photos_metrics
-from jiaodui_subscriptions import metrics as subscriptions_metrics
 from jiaodui_runtime import metrics
+from jiaodui_subscriptions import metrics as subscriptions_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
