@@ -23,6 +23,7 @@ const STAFF_WITH_BATCHES: Role[] = ["photographer", "registrar"];
 export const routes: RouteRecordRaw[] = [
   { path: "/", name: "start", component: () => import("@/features/account/AccountStartPage.vue") },
   { path: "/login", alias: "/login.html", name: "login", meta: { guest: true }, component: () => import("@/features/account/AccountLoginPage.vue") },
+  { path: "/sso/done", name: "sso-done", component: () => import("@/features/account/AccountSsoPage.vue") },
   { path: "/register", alias: "/register.html", name: "register", meta: { guest: true }, component: () => import("@/features/account/AccountRegisterPage.vue") },
   { path: "/activate", alias: "/activate.html", name: "activate", component: () => import("@/features/account/AccountActivatePage.vue") },
   { path: "/recover", alias: "/recover.html", name: "recover", component: () => import("@/features/account/AccountRecoverPage.vue") },

@@ -25,6 +25,7 @@ _SENSITIVE_KEYS = frozenset(
         "secret",
         "sms_code",
         "code",
+        "ticket",
         "activation_url",
         "reset_url",
         "cookie",
@@ -36,7 +37,7 @@ _SENSITIVE_KEYS = frozenset(
 _RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(\+?86[- ]?)?(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
-_TOKEN_IN_URL = re.compile(r"((?:token|code)=)[^&\s\"']+", re.IGNORECASE)
+_TOKEN_IN_URL = re.compile(r"((?:token|code|ticket)=)[^&\s\"']+", re.IGNORECASE)
 _BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
 
 

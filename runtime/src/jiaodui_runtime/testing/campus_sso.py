@@ -12,13 +12,18 @@ INVALID_REQUEST); a ticket is good once, for the service URL it was issued for.
 
 from __future__ import annotations
 
+import json
 import secrets
 import subprocess
 import threading
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 from xml.sax.saxutils import escape
+
+import httpx
 
 from jiaodui_runtime.testing.stack import StackEndpoints, _project_root
 
@@ -38,6 +43,40 @@ def start_oidc_provider() -> str:
     command = ["bash", str(script), "url"]
     url = subprocess.run(command, check=True, capture_output=True, text=True, timeout=30)  # noqa: S603
     return url.stdout.strip()
+
+
+async def oidc_login(
+    browser: httpx.AsyncClient, stack: StackEndpoints, code: str, claims: dict[str, Any]
+) -> httpx.Response:
+    """Start at the portal's button, sign in at the provider's form, come back: the
+    callback's answer (303 to the portal)."""
+    start = await browser.get(f"{public_url(stack)}/api/identity/v1/sso/{code}/oidc/login")
+    assert start.status_code == 303, start.text
+    authorize = start.headers["location"]
+    query = parse_qs(urlsplit(authorize).query)
+    assert query["code_challenge_method"] == ["S256"] and query["nonce"] and query["state"]
+    form = await browser.get(authorize)
+    assert form.status_code == 200 and 'name="username"' in form.text
+    signed = await browser.post(
+        authorize, data={"username": f"campus-{uuid.uuid4().hex[:6]}", "claims": json.dumps(claims)}
+    )
+    assert signed.status_code == 302, signed.text
+    callback = signed.headers["location"]
+    assert callback.startswith(f"{public_url(stack)}/api/identity/v1/sso/oidc/callback?")
+    return await browser.get(callback)
+
+
+async def cas_login(
+    browser: httpx.AsyncClient, stack: StackEndpoints, code: str
+) -> tuple[httpx.Response, str]:
+    start = await browser.get(f"{public_url(stack)}/api/identity/v1/sso/{code}/cas/login")
+    assert start.status_code == 303, start.text
+    issued = await browser.get(start.headers["location"])
+    assert issued.status_code == 302
+    back = issued.headers["location"]
+    service = f"{public_url(stack)}/api/identity/v1/sso/cas/callback?institution={code}"
+    assert back.startswith(service + "&ticket=ST-")
+    return await browser.get(back), back
 
 
 _SUCCESS = """<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">

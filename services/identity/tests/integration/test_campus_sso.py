@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
@@ -21,7 +20,13 @@ from jiaodui_runtime.testing.accounts import (
     log_in,
     resident_id,
 )
-from jiaodui_runtime.testing.campus_sso import CasSpecServer, public_url, start_oidc_provider
+from jiaodui_runtime.testing.campus_sso import (
+    CasSpecServer,
+    cas_login,
+    oidc_login,
+    public_url,
+    start_oidc_provider,
+)
 
 from tests.e2e.journey_steps import RECORD_COLUMNS, photo_archive, put_windows
 
@@ -63,9 +68,25 @@ async def admin(gateway: httpx.AsyncClient, stack: StackEndpoints) -> dict[str, 
     return bearer(await log_in(gateway, *admin_credentials(stack)))
 
 
+CONFIGURED: list[str] = []
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def switch_off_afterwards(
+    gateway: httpx.AsyncClient, stack: StackEndpoints
+) -> AsyncIterator[None]:
+    """The institutions a test configured are switched off after it: the portal's login page
+    lists every configured institution."""
+    yield
+    headers = await admin(gateway, stack)
+    while CONFIGURED:
+        await gateway.delete(f"{SSO}/institutions/{CONFIGURED.pop()}", headers=headers)
+
+
 async def configure(
     gateway: httpx.AsyncClient, stack: StackEndpoints, code: str, **protocols: Any
 ) -> None:
+    CONFIGURED.append(code)
     answer = await gateway.put(
         f"{SSO}/institutions/{code}",
         json={"name": "统一认证大学", **protocols},
@@ -98,27 +119,6 @@ async def roster_row(
         headers={**registrar, "Content-Type": "text/csv"},
     )
     assert answer.status_code == 202, answer.text
-
-
-async def oidc_login(
-    browser: httpx.AsyncClient, stack: StackEndpoints, code: str, claims: dict[str, Any]
-) -> httpx.Response:
-    """Start at the portal's button, sign in at the provider's form, come back: the
-    callback's answer (303 to the portal)."""
-    start = await browser.get(f"{public_url(stack)}{SSO}/{code}/oidc/login")
-    assert start.status_code == 303, start.text
-    authorize = start.headers["location"]
-    query = parse_qs(urlsplit(authorize).query)
-    assert query["code_challenge_method"] == ["S256"] and query["nonce"] and query["state"]
-    form = await browser.get(authorize)
-    assert form.status_code == 200 and 'name="username"' in form.text
-    signed = await browser.post(
-        authorize, data={"username": f"campus-{uuid.uuid4().hex[:6]}", "claims": json.dumps(claims)}
-    )
-    assert signed.status_code == 302, signed.text
-    callback = signed.headers["location"]
-    assert callback.startswith(f"{public_url(stack)}{SSO}/oidc/callback?")
-    return await browser.get(callback)
 
 
 async def session_from(gateway: httpx.AsyncClient, answer: httpx.Response) -> dict[str, Any]:
@@ -335,19 +335,6 @@ async def test_unknown_institutions_and_numbers_off_the_roster(
     assert fragment(stranger) == {"error": "sso_not_in_roster"}
     nameless = await oidc_login(browser, stack, code, {"email": "x@campus.edu.cn"})
     assert fragment(nameless) == {"error": "sso_number_missing"}
-
-
-async def cas_login(
-    browser: httpx.AsyncClient, stack: StackEndpoints, code: str
-) -> tuple[httpx.Response, str]:
-    start = await browser.get(f"{public_url(stack)}{SSO}/{code}/cas/login")
-    assert start.status_code == 303, start.text
-    issued = await browser.get(start.headers["location"])
-    assert issued.status_code == 302
-    back = issued.headers["location"]
-    service = f"{public_url(stack)}{SSO}/cas/callback?institution={code}"
-    assert back.startswith(service + "&ticket=ST-")
-    return await browser.get(back), back
 
 
 async def test_cas_logins_with_the_specifications_answers(

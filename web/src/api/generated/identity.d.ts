@@ -157,6 +157,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Client Token
+         * @description 400 `invalid_request` / `unsupported_grant_type` / `invalid_scope`; 401
+         *     `invalid_client` (unknown, wrong secret, or removed: the same answer); 429 after repeated
+         *     failures.
+         */
+        post: operations["client_token_v1_oauth_token_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/recovery/password": {
         parameters: {
             query?: never;
@@ -264,6 +286,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sso/cas/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cas Callback
+         * @description CAS's redirect back with a service ticket, validated at `/serviceValidate` (CAS 3.0)
+         *     for exactly this service URL: 303 to the portal as for OIDC; `sso_ticket_invalid` (the
+         *     server's code in `cas_code`).
+         */
+        get: operations["cas_callback_v1_sso_cas_callback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sso/institutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Institutions
+         * @description Public: which institutions offer campus sign-on, for the login page's buttons.
+         */
+        get: operations["list_institutions_v1_sso_institutions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sso/institutions/{institution_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Institution */
+        get: operations["get_institution_v1_sso_institutions__institution_code__get"];
+        /**
+         * Put Institution
+         * @description Admin: set an institution's OIDC provider and/or CAS server (replaces the whole
+         *     configuration; 422 `sso_protocol_required` with neither).
+         */
+        put: operations["put_institution_v1_sso_institutions__institution_code__put"];
+        post?: never;
+        /**
+         * Delete Institution
+         * @description Admin: campus sign-on off for this institution (password login is unaffected; the
+         *     links of numbers to accounts stay for when it is configured again).
+         */
+        delete: operations["delete_institution_v1_sso_institutions__institution_code__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sso/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Oidc Callback
+         * @description The provider's redirect back: 303 to the portal's `/sso/done#code=…` (a one-time
+         *     code for `POST /v1/sso/sessions`) or `#error=<code>`: `sso_state_invalid`,
+         *     `sso_provider_error`, `sso_code_rejected` (e.g. a PKCE verifier that does not fit),
+         *     `sso_id_token_invalid`, `sso_nonce_mismatch`, `sso_number_missing`, `sso_not_in_roster`.
+         */
+        get: operations["oidc_callback_v1_sso_oidc_callback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sso/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange Handover
+         * @description The portal trades the one-time code from `/sso/done#code=…` for a session, once;
+         *     400 `sso_code_invalid` when unknown, used or older than a minute.
+         */
+        post: operations["exchange_handover_v1_sso_sessions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sso/staff-links/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Staff Link
+         * @description Admin: the campus staff number (工号) that opens this staff account at its
+         *     institution; 404 `staff_not_found`, 409 `staff_number_taken`.
+         */
+        put: operations["put_staff_link_v1_sso_staff_links__account_id__put"];
+        post?: never;
+        /** Delete Staff Link */
+        delete: operations["delete_staff_link_v1_sso_staff_links__account_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sso/{institution_code}/cas/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cas Login
+         * @description 303 to the institution's CAS server `/login?service=…`; 404 `sso_institution_unknown`.
+         */
+        get: operations["cas_login_v1_sso__institution_code__cas_login_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sso/{institution_code}/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Oidc Login
+         * @description 303 to the institution's OpenID provider (authorization code + PKCE S256, state,
+         *     nonce); 404 `sso_institution_unknown`; 502 `sso_provider_unavailable`.
+         */
+        get: operations["oidc_login_v1_sso__institution_code__oidc_login_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/staff": {
         parameters: {
             query?: never;
@@ -360,6 +558,42 @@ export interface components {
             /** Token */
             token: string;
         };
+        /** CasRead */
+        CasRead: {
+            /** Email Attribute */
+            email_attribute: string | null;
+            /** Number Attribute */
+            number_attribute: string | null;
+            /** Server Url */
+            server_url: string;
+            /** Validate Path */
+            validate_path: string;
+        };
+        /** CasSettings */
+        CasSettings: {
+            /**
+             * Email Attribute
+             * @default mail
+             */
+            email_attribute: string | null;
+            /**
+             * Number Attribute
+             * @description The attribute with the number; null: the CAS user name.
+             */
+            number_attribute?: string | null;
+            /**
+             * Server Url
+             * Format: uri
+             * @description The CAS server's base, e.g. https://cas.x.edu.cn/cas
+             */
+            server_url: string;
+            /**
+             * Validate Path
+             * @default serviceValidate
+             * @enum {string}
+             */
+            validate_path: "serviceValidate" | "p3/serviceValidate";
+        };
         /** Checks */
         Checks: {
             /** Database */
@@ -368,6 +602,26 @@ export interface components {
             kafka: boolean;
             /** Redis */
             redis: boolean;
+        };
+        /** ClientTokenIssued */
+        ClientTokenIssued: {
+            /** Access Token */
+            access_token: string;
+            /** Expires In */
+            expires_in: number;
+            /** Scope */
+            scope: string;
+            /**
+             * Token Type
+             * @default Bearer
+             * @constant
+             */
+            token_type: "Bearer";
+        };
+        /** HandoverExchange */
+        HandoverExchange: {
+            /** Code */
+            code: string;
         };
         /** Health */
         Health: {
@@ -411,6 +665,48 @@ export interface components {
         Jwks: {
             /** Keys */
             keys: components["schemas"]["Jwk"][];
+        };
+        /** OidcRead */
+        OidcRead: {
+            /** Client Id */
+            client_id: string;
+            /** Email Claim */
+            email_claim: string;
+            /** Issuer */
+            issuer: string;
+            /** Number Claim */
+            number_claim: string;
+            /** Scopes */
+            scopes: string;
+        };
+        /** OidcSettings */
+        OidcSettings: {
+            /** Client Id */
+            client_id: string;
+            /** Client Secret */
+            client_secret: string;
+            /**
+             * Email Claim
+             * @default email
+             */
+            email_claim: string;
+            /**
+             * Issuer
+             * Format: uri
+             * @description The issuer; discovery is read at `<issuer>/.well-known/openid-configuration`.
+             */
+            issuer: string;
+            /**
+             * Number Claim
+             * @description The ID token claim with the student/staff number.
+             * @default student_number
+             */
+            number_claim: string;
+            /**
+             * Scopes
+             * @default openid profile email
+             */
+            scopes: string;
         };
         /** PasswordRecovery */
         PasswordRecovery: {
@@ -575,6 +871,39 @@ export interface components {
              */
             purpose: "realname" | "phone_change";
         };
+        /** SsoInstitutionList */
+        SsoInstitutionList: {
+            /** Items */
+            items: components["schemas"]["SsoInstitutionPublic"][];
+        };
+        /** SsoInstitutionPublic */
+        SsoInstitutionPublic: {
+            /** Institution Code */
+            institution_code: string;
+            /** Name */
+            name: string;
+            /** Protocols */
+            protocols: ("oidc" | "cas")[];
+        };
+        /** SsoInstitutionPut */
+        SsoInstitutionPut: {
+            cas?: components["schemas"]["CasSettings"] | null;
+            /** Name */
+            name: string;
+            oidc?: components["schemas"]["OidcSettings"] | null;
+        };
+        /**
+         * SsoInstitutionRead
+         * @description An institution's campus sign-on; the client secret is never shown again.
+         */
+        SsoInstitutionRead: {
+            cas: components["schemas"]["CasRead"] | null;
+            /** Institution Code */
+            institution_code: string;
+            /** Name */
+            name: string;
+            oidc: components["schemas"]["OidcRead"] | null;
+        };
         /** StaffCreate */
         StaffCreate: {
             /** College */
@@ -592,6 +921,20 @@ export interface components {
         StaffCreated: {
             /** Account Id */
             account_id: string;
+        };
+        /** StaffLinkPut */
+        StaffLinkPut: {
+            /** Staff Number */
+            staff_number: string;
+        };
+        /** StaffLinkRead */
+        StaffLinkRead: {
+            /** Account Id */
+            account_id: string;
+            /** Institution Code */
+            institution_code: string;
+            /** Staff Number */
+            staff_number: string;
         };
         /** StaffPage */
         StaffPage: {
@@ -976,6 +1319,45 @@ export interface operations {
             };
         };
     };
+    client_token_v1_oauth_token_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    client_id?: string;
+                    client_secret?: string;
+                    /** @constant */
+                    grant_type: "client_credentials";
+                    scope?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientTokenIssued"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     recover_password_v1_recovery_password_post: {
         parameters: {
             query?: never;
@@ -1153,6 +1535,354 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cas_callback_v1_sso_cas_callback_get: {
+        parameters: {
+            query?: {
+                institution?: string | null;
+                ticket?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_institutions_v1_sso_institutions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoInstitutionList"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_institution_v1_sso_institutions__institution_code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                institution_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoInstitutionRead"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_institution_v1_sso_institutions__institution_code__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                institution_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoInstitutionPut"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoInstitutionRead"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_institution_v1_sso_institutions__institution_code__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                institution_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    oidc_callback_v1_sso_oidc_callback_get: {
+        parameters: {
+            query?: {
+                state?: string | null;
+                code?: string | null;
+                error?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exchange_handover_v1_sso_sessions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandoverExchange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionCreated"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_staff_link_v1_sso_staff_links__account_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffLinkPut"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffLinkRead"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_staff_link_v1_sso_staff_links__account_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cas_login_v1_sso__institution_code__cas_login_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                institution_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    oidc_login_v1_sso__institution_code__oidc_login_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                institution_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */

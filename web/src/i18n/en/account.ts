@@ -35,6 +35,14 @@ export default {
     noAccount: "No account yet?",
     register: "Register",
     expired: "Your session has ended. Please log in again.",
+    sso: "Campus single sign-on",
+    ssoOr: "or",
+  },
+  sso: {
+    title: "Campus single sign-on",
+    working: "Signing you in…",
+    failedTitle: "Sign-in not completed",
+    again: "Back to log in",
   },
   register: {
     title: "Create an account",

@@ -35,6 +35,14 @@ export default {
     noAccount: "还没有账号？",
     register: "立即注册",
     expired: "登录已失效，请重新登录。",
+    sso: "校园统一身份认证登录",
+    ssoOr: "或",
+  },
+  sso: {
+    title: "校园统一身份认证",
+    working: "正在完成登录…",
+    failedTitle: "没有完成登录",
+    again: "返回登录",
   },
   register: {
     title: "注册账号",
