@@ -105,3 +105,77 @@ TEXT: dict[Lang, dict[str, str]] = {
         "years": "{value} years",
     },
 }
+
+# the registry's vocabularies (records stores these codes), as the portal words them
+VOCABULARY: dict[Lang, dict[str, dict[str, str]]] = {
+    "zh": {
+        "level": {
+            "associate": "专科",
+            "bachelor": "本科",
+            "bachelor_from_associate": "专科起点本科",
+            "second_bachelor": "第二学士学位",
+            "master": "硕士研究生",
+            "doctor": "博士研究生",
+        },
+        "education_type": {
+            "regular": "普通",
+            "adult": "成人",
+            "online": "网络教育",
+            "open": "开放教育",
+            "self_study": "自学考试",
+        },
+        "study_form": {
+            "full_time": "普通全日制",
+            "part_time": "非全日制",
+            "correspondence": "函授",
+            "spare_time": "业余",
+            "off_job": "脱产",
+            "online": "网络",
+        },
+        "status": {
+            "enrolled": "在籍",
+            "suspended": "休学",
+            "retained": "保留学籍",
+            "withdrawn": "退学",
+            "expelled": "开除学籍",
+            "graduated": "毕业",
+            "completed": "结业",
+            "incomplete": "肄业",
+        },
+    },
+    "en": {
+        "level": {
+            "associate": "Associate",
+            "bachelor": "Bachelor",
+            "bachelor_from_associate": "Bachelor (from associate)",
+            "second_bachelor": "Second bachelor",
+            "master": "Master",
+            "doctor": "Doctorate",
+        },
+        "education_type": {
+            "regular": "Regular",
+            "adult": "Adult",
+            "online": "Online",
+            "open": "Open",
+            "self_study": "Self-study exam",
+        },
+        "study_form": {
+            "full_time": "Full-time",
+            "part_time": "Part-time",
+            "correspondence": "Correspondence",
+            "spare_time": "Spare-time",
+            "off_job": "Off-the-job",
+            "online": "Online",
+        },
+        "status": {
+            "enrolled": "Enrolled",
+            "suspended": "Suspended",
+            "retained": "Place kept",
+            "withdrawn": "Withdrawn",
+            "expelled": "Expelled",
+            "graduated": "Graduated",
+            "completed": "Completed",
+            "incomplete": "Left early",
+        },
+    },
+}

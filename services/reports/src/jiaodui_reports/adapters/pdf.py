@@ -11,7 +11,7 @@ from pathlib import Path
 import segno
 from fpdf import FPDF
 
-from jiaodui_reports.adapters.labels import FIELD_LABELS, TEXT, VALUES, Lang
+from jiaodui_reports.adapters.labels import FIELD_LABELS, TEXT, VALUES, VOCABULARY, Lang
 from jiaodui_reports.domain.codes import grouped
 from jiaodui_reports.domain.document import ON_REPORT
 
@@ -54,6 +54,8 @@ def _value(field: str, value: str | None, lang: Lang) -> str:
         return "—"
     if field in ("gender", "id_type"):
         return VALUES[lang].get(value, value)
+    if field in VOCABULARY[lang]:
+        return VOCABULARY[lang][field].get(value, value)
     if field == "duration_years":
         return TEXT[lang]["years"].format(value=value)
     return value
