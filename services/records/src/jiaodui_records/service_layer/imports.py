@@ -123,15 +123,19 @@ async def _run(pool: asyncpg.Pool, settings: RecordsSettings, import_id: uuid.UU
         await store.set_status(conn, import_id, "running")
         kept = await store.count_errors(conn, import_id)
     path = Path(job["path"])
+    # two connections of its own (the staging tables are temporary tables of their
+    # sessions): one checks a batch while the other writes the batch before
+    lanes: list[asyncpg.Connection] = []
     try:
-        # a connection of its own: the staging tables are temporary tables of its session
-        own = await connect(settings.database_url)
         try:
-            await own.execute("SET temp_buffers = '64MB'")
-            await staging.prepare(own)
-            await _batches(own, settings, import_id, job, kept)
+            for _ in range(2):
+                lanes.append(await connect(settings.database_url))
+                await lanes[-1].execute("SET temp_buffers = '64MB'")
+                await staging.prepare(lanes[-1])
+            await _batches(lanes, settings, import_id, job, kept)
         finally:
-            await own.close()
+            for lane in lanes:
+                await lane.close()
     except Exception as exc:
         _log.exception("import_failed", import_id=str(import_id))
         async with pool.acquire() as conn:
@@ -146,25 +150,54 @@ async def _run(pool: asyncpg.Pool, settings: RecordsSettings, import_id: uuid.UU
 
 @dataclass
 class _Import:
-    conn: asyncpg.Connection
+    lanes: list[asyncpg.Connection]
     settings: RecordsSettings
     import_id: uuid.UUID
     scope: str | None
     kept: int  # errors kept so far (at most import_error_limit)
     header: CsvHeader | None = None
     statement: str = ""
+    last: asyncio.Task[None] | None = None  # the batch before: committed before the next
+    busy: dict[int, asyncio.Task[None]] = field(default_factory=dict)  # lane → its batch
+    turn: int = 0
+
+    async def lane(self) -> asyncpg.Connection:
+        """The next connection, once the batch it had is done."""
+        self.turn = (self.turn + 1) % len(self.lanes)
+        if (task := self.busy.pop(self.turn, None)) is not None:
+            await task
+        return self.lanes[self.turn]
+
+    def started(self, task: asyncio.Task[None]) -> None:
+        self.busy[self.turn] = self.last = task
+
+    async def settled(self) -> None:
+        tasks, self.busy, self.last = list(self.busy.values()), {}, None
+        for task in tasks:
+            await task
 
 
 async def _batches(
-    conn: asyncpg.Connection,
+    lanes: list[asyncpg.Connection],
     settings: RecordsSettings,
     import_id: uuid.UUID,
     job: asyncpg.Record,
     kept: int,
 ) -> None:
-    run = _Import(conn, settings, import_id, job["institution_code"], kept)
-    path, size = Path(job["path"]), settings.import_batch_size
-    secret = settings.identity_hash_key
+    run = _Import(lanes, settings, import_id, job["institution_code"], kept)
+    try:
+        await _pipeline(run, job)
+    finally:
+        for task in run.busy.values():
+            task.cancel()
+        await asyncio.gather(*run.busy.values(), return_exceptions=True)
+
+
+async def _pipeline(run: _Import, job: asyncpg.Record) -> None:
+    """Batches in file order; a batch's COPY and checks run while the batch before it
+    is written (another connection), its writes only once that one committed."""
+    path, size = Path(job["path"]), run.settings.import_batch_size
+    secret = run.settings.identity_hash_key
     header = await asyncio.to_thread(read_plain_header, path) if job["format"] == "csv" else None
     offset, line, done = job["resume_offset"], job["resume_line"], job["lines_done"]
     chunked = (offset == 0 and done == 0) or (offset > 0 and done == line)
@@ -175,21 +208,24 @@ async def _batches(
             offset, line = header.end, 1
         pieces = chunks(path, offset=offset, base_line=line, max_lines=size)
         while chunk := await asyncio.to_thread(next, pieces, None):
-            batch = await _chunk_batch(run, chunk)
+            conn = await run.lane()
+            batch = await _chunk_batch(run, conn, chunk)
             if batch is None:  # a quoted field runs past the chunk: row by row from here
                 start = (chunk.start, chunk.base_line, header.columns)
                 break
-            await _commit(run, batch)
+            run.started(asyncio.create_task(_commit(run, conn, batch, after=run.last)))
         else:
+            await run.settled()
             return
     elif header is not None and offset > 0:
         start = (offset, line, header.columns)  # resumed where it went row by row
+    await run.settled()
     reader = read_rows(path, job["format"], after_line=done, start=start)
     while True:
         batch = await asyncio.to_thread(_rows_batch, reader, size, secret, run.scope)
         if batch.python is None or batch.python.total == 0:
             return
-        await _commit(run, batch)
+        await _commit(run, run.lanes[0], batch, after=None)
 
 
 def _rows_batch(reader: RowReader, size: int, secret: bytes, scope: str | None) -> Batch:
@@ -202,14 +238,14 @@ def _rows_batch(reader: RowReader, size: int, secret: bytes, scope: str | None) 
     return Batch(last_line=done.last_line, bytes_read=reader.bytes_read, python=done)
 
 
-async def _chunk_batch(run: _Import, chunk: Chunk) -> Batch | None:
+async def _chunk_batch(run: _Import, conn: asyncpg.Connection, chunk: Chunk) -> Batch | None:
     """Stage one chunk: COPYed for SQL to check, or read by Python's CSV reader when the
     database cannot take it as plain lines; None when it must be read together with the
     rest of the file (a quoted field runs past its end)."""
     assert run.header is not None
     end_line = chunk.base_line + chunk.lines
     batch = Batch(last_line=end_line, bytes_read=chunk.end, resume_at=(chunk.end, end_line))
-    if chunk.plain and await staging.copy_lines(run.conn, chunk.data):
+    if chunk.plain and await staging.copy_lines(conn, chunk.data):
         batch.chunk = chunk  # checked in SQL inside the batch's transaction
         return batch
     rows, open_quote = await asyncio.to_thread(
@@ -222,9 +258,12 @@ async def _chunk_batch(run: _Import, chunk: Chunk) -> Batch | None:
     return batch
 
 
-async def _commit(run: _Import, batch: Batch) -> None:
-    """One batch, one transaction: checks, records, events, matching, errors, progress."""
-    conn, secret = run.conn, run.settings.identity_hash_key
+async def _commit(
+    run: _Import, conn: asyncpg.Connection, batch: Batch, *, after: asyncio.Task[None] | None
+) -> None:
+    """One batch, one transaction: checks, then (once the batch before committed) records,
+    events, matching, errors, progress."""
+    secret = run.settings.identity_hash_key
     total = accepted = 0
     async with conn.transaction():
         await staging.reset(conn)
@@ -242,6 +281,8 @@ async def _commit(run: _Import, batch: Batch) -> None:
         if python is not None:
             total, accepted = total + python.total, accepted + python.accepted
             await staging.add_rows(conn, python.rows, python.errors, python.ords)
+        if after is not None:
+            await after  # file order: a later row of a student wins, resumption is exact
         await lock_as_record_writer(conn)
         created, changed = await staging.publish(conn, run.import_id)
         if created or changed:
@@ -253,4 +294,4 @@ async def _commit(run: _Import, batch: Batch) -> None:
             rejected=total - accepted, created=created, changed=changed, errors=errors,
             bytes_done=batch.bytes_read, resume_at=batch.resume_at,
         )  # fmt: skip
-    run.kept += min(room, errors)
+        run.kept += min(room, errors)
