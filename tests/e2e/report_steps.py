@@ -75,7 +75,9 @@ async def matched_student(
         found = records.json() if records.status_code == 200 else []
         return str(found[0]["record_id"]) if found else None
 
-    record_id = await eventually(my_record, timeout_s=60, what="the record to match")
+    record_id = await eventually(
+        my_record, timeout_s=180, interval_s=0.5, what="the record to match"
+    )
     student_number = row.split(",")[2]
     manifest = (
         "file,kind,institution_code,name,id_type,id_number,student_number\n"
@@ -98,7 +100,9 @@ async def matched_student(
         slots = [m["graduation"] for m in mine if m["record_id"] == record_id]
         return slots[0].get("photo_id") if slots and slots[0]["status"] == "pending" else None
 
-    photo_id = await eventually(linked_photo, timeout_s=60, what="the graduation photo to link")
+    photo_id = await eventually(
+        linked_photo, timeout_s=180, interval_s=0.5, what="the graduation photo to link"
+    )
     return ConfirmedStudent(student, office, record_id, code, name), photo_id
 
 
@@ -131,7 +135,7 @@ async def issue_report(
         body: dict[str, Any] = answer.json()
         return body
 
-    return await eventually(issued, timeout_s=60, interval_s=0.2, what="a report to be issued")
+    return await eventually(issued, timeout_s=180, interval_s=0.5, what="a report to be issued")
 
 
 async def confirmed_student(gateway: httpx.AsyncClient, stack: StackEndpoints) -> ConfirmedStudent:
