@@ -5,3 +5,4 @@ CREATE DATABASE photos;
 CREATE DATABASE notify;
 CREATE DATABASE corrections;
 CREATE DATABASE subscriptions;
+CREATE DATABASE reports;

@@ -25,6 +25,7 @@ TOPICS = [
     "notify.events",
     "notify.requests",
     "subscriptions.clients",
+    "reports.events",
 ]
 ROUTES = {  # path prefix → service, request body limit (as in the nginx gateway)
     "identity": "64k",
@@ -33,6 +34,7 @@ ROUTES = {  # path prefix → service, request body limit (as in the nginx gatew
     "notify": "64k",
     "corrections": "2m",
     "subscriptions": "64k",
+    "reports": "64k",
 }
 IMAGE = "registry.example.edu.cn/jiaodui/{service}:1.0.0"
 NS = "jiaodui"
@@ -236,11 +238,13 @@ def service(name: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
             for n in ("JIAODUI_IDENTITY_HASH_SECRET", "JIAODUI_COLLECTION_CODE_SECRET")
         ],
     ]
-    if name in ("photos", "corrections"):
+    if name == "reports":  # photos and PDFs of issued reports; photos is asked for a photo
+        env.append({"name": "JIAODUI_REPORTS_PHOTOS_URL", "value": f"http://photos.{NS}.svc:8000"})
+    if name in ("photos", "corrections", "reports"):
         env.append(
             {
                 "name": f"JIAODUI_{name.upper()}_BLOB_URL",
-                "value": f"s3://jiaodui-{'photos' if name == 'photos' else 'scans'}/",
+                "value": f"s3://jiaodui-{name if name in ('photos', 'reports') else 'scans'}/",
             }
         )
         env.extend(
