@@ -20,6 +20,8 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
+import asyncpg
+
 from jiaodui_runtime import metrics
 from jiaodui_runtime.db import DbConnection, connect
 from jiaodui_runtime.kafka import partitions_of
@@ -29,17 +31,19 @@ from jiaodui_runtime.outbox import NOTIFY_CHANNEL
 _LEADER_LOCK = 0x6F7574_626F78  # "outbox"
 _log = get_logger(__name__)
 
-# The next rows in commit-sequence order, and in the same statement the rows of the batch
-# before (Kafka acknowledged them) marked published. The statement's snapshot still shows
-# those as unpublished, hence the filter; ``seq > $2`` keeps it cheap (only a row committed
-# late with a lower seq is compared against the array).
+# The next rows in commit-sequence order, and in the same statement the rows Kafka
+# acknowledged since ($1) marked published. The statement's snapshot still shows those as
+# unpublished, hence the filter, which also skips the batch still in flight ($3). Rows above
+# the highest of both ($2) pass at once; the others are looked up in a hashed subplan (an
+# ``= ANY(array)`` per row was a linear search: thousands of rows times thousands of seqs).
 _CLAIM = """
 WITH marked AS (
     UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])
 )
 SELECT seq, topic, key, payload, headers FROM outbox
-WHERE published_at IS NULL AND (seq > $2 OR seq <> ALL($1::bigint[]))
-ORDER BY seq LIMIT $3
+WHERE published_at IS NULL
+  AND (seq > $2 OR seq NOT IN (SELECT unnest($1::bigint[] || $3::bigint[])))
+ORDER BY seq LIMIT $4
 """
 
 Message = tuple[str, bytes, bytes, list[tuple[str, bytes]]]
@@ -71,8 +75,9 @@ class BatchPublisher(Publisher, Protocol):
     async def partitions_for(self, topic: str) -> set[int]: ...
 
 
-async def send_all(publisher: Publisher, messages: Sequence[Message]) -> None:
-    """Send ``messages`` in order and wait until Kafka acknowledged every one.
+async def queue_all(publisher: Publisher, messages: Sequence[Message]) -> Awaitable[Any]:
+    """Hand ``messages`` to the producer in order; the result completes once Kafka
+    acknowledged every one (and fails if any failed).
 
     With a :class:`BatchPublisher` the records of each partition go into record batches
     (full ones are handed over while the rest is built, one per partition at a time so that a
@@ -86,8 +91,7 @@ async def send_all(publisher: Publisher, messages: Sequence[Message]) -> None:
             await publisher.send(topic, value=value, key=key, headers=headers)
             for topic, key, value, headers in messages
         ]
-        await asyncio.gather(*acks)
-        return
+        return asyncio.gather(*acks)
     placed: dict[str, list[int]] = {}
     for topic in {m[0] for m in messages}:
         keys = [m[1] for m in messages if m[0] == topic]
@@ -110,7 +114,7 @@ async def send_all(publisher: Publisher, messages: Sequence[Message]) -> None:
             if i < len(built):
                 built[i].close()
                 acks.append(await publisher.send_batch(built[i], topic, partition=partition))
-    await asyncio.gather(*acks)
+    return asyncio.gather(*acks)
 
 
 class OutboxRelay:
@@ -186,32 +190,61 @@ class OutboxRelay:
                 await conn.close()
 
     async def _pump(self, conn: DbConnection, publisher: Publisher) -> None:
+        """Claim, hand over, and while Kafka acknowledges one batch claim and hand over the
+        next: the database round trip and the broker's overlap. A batch is handed over only
+        after the one before it (so per-partition order is kept) and marked only once
+        acknowledged; if an ack fails, the error ends this leadership and every unmarked row
+        is sent again (consumers drop what they already applied)."""
         last_purge = 0.0
-        while not self._stopping:
-            self._wake.clear()
-            published = await self.publish_batch(conn, publisher)
-            if time.monotonic() - last_purge > 60:
-                await self._purge(conn)
-                last_purge = time.monotonic()
-            if not published:  # the claim that found nothing marked the last batch
-                await self._observe_backlog(conn)
-                await self._sleep(self._poll_interval_s)
-        if self._acked:  # stopped between batches: mark what Kafka acknowledged
-            await conn.execute(
-                "UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])",
-                self._acked,
-            )
-            self._acked = []
+        in_flight: tuple[list[asyncpg.Record], Awaitable[Any]] | None = None
+        try:
+            while not self._stopping:
+                self._wake.clear()
+                rows = await self._claim(
+                    conn, [r["seq"] for r in in_flight[0]] if in_flight else []
+                )
+                handed = (rows, await self._hand_over(publisher, rows)) if rows else None
+                if in_flight is not None:
+                    await in_flight[1]
+                    self._acknowledged(in_flight[0])
+                in_flight = handed
+                if time.monotonic() - last_purge > 60:
+                    await self._purge(conn)
+                    last_purge = time.monotonic()
+                if in_flight is None and not self._acked:  # drained, all marked
+                    await self._observe_backlog(conn)
+                    await self._sleep(self._poll_interval_s)
+            if in_flight is not None:
+                await in_flight[1]
+                self._acknowledged(in_flight[0])
+        finally:
+            if self._acked and not conn.is_closed():  # mark what Kafka acknowledged
+                with contextlib.suppress(Exception):
+                    await conn.execute(
+                        "UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])",
+                        self._acked,
+                    )
+                    self._acked = []
 
     async def publish_batch(self, conn: DbConnection, publisher: Publisher) -> int:
-        """Claim the next batch in seq order (marking the previous one), send it and wait
-        for every ack; its rows are marked by the next call (one statement per batch)."""
-        rows = await conn.fetch(_CLAIM, self._acked, max(self._acked, default=0), self._batch_size)
+        """One step without overlap: claim the next batch in seq order (marking the one
+        before), send it and wait for every ack; its rows are marked by the next claim."""
+        rows = await self._claim(conn, [])
+        if rows:
+            await (await self._hand_over(publisher, rows))
+            self._acknowledged(rows)
+        return len(rows)
+
+    async def _claim(self, conn: DbConnection, in_flight: list[int]) -> list[asyncpg.Record]:
+        """The next rows; the acknowledged ones marked in the same statement."""
+        highest = max(max(self._acked, default=0), max(in_flight, default=0))
+        rows = await conn.fetch(_CLAIM, self._acked, highest, in_flight, self._batch_size)
         self._acked = []
-        if not rows:
-            return 0
+        return rows
+
+    async def _hand_over(self, publisher: Publisher, rows: list[asyncpg.Record]) -> Awaitable[Any]:
         prefix = self._topic_prefix
-        await send_all(
+        acked = await queue_all(
             publisher,
             [
                 (
@@ -223,13 +256,16 @@ class OutboxRelay:
                 for r in rows
             ],
         )
-        self._acked = [r["seq"] for r in rows]
+        return acked
+
+    def _acknowledged(self, rows: list[asyncpg.Record]) -> None:
+        """Kafka has these rows: the next claim marks them."""
+        self._acked += [r["seq"] for r in rows]
         per_topic: dict[str, int] = {}
         for r in rows:
             per_topic[r["topic"]] = per_topic.get(r["topic"], 0) + 1
         for topic, n in per_topic.items():
             metrics.EVENTS_PUBLISHED.labels(topic).inc(n)
-        return len(rows)
 
     async def _observe_backlog(self, conn: DbConnection) -> None:
         row = await conn.fetchrow(
