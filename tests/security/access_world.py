@@ -21,6 +21,7 @@ from jiaodui_runtime.testing.accounts import (
     log_in,
     resident_id,
 )
+from jiaodui_runtime.testing.campus_sso import start_oidc_provider
 from PIL import Image
 
 from tests.e2e.journey_steps import RECORD_COLUMNS, photo_archive, put_windows
@@ -165,7 +166,35 @@ async def build_world(gateway: httpx.AsyncClient, stack: StackEndpoints) -> Worl
     for kind in ("corrections", "disputes"):
         world.ids[kind] = await _open_case(world, kind)
     await _campus_system(world)
+    await _campus_sign_on(world)
     return world
+
+
+async def _campus_sign_on(world: World) -> None:
+    """Institution A signs on through the test stack's OIDC provider and a CAS server (its
+    login only redirects there); the out-of-scope photographer has a campus staff number."""
+    admin = world.headers(Role.ADMIN)
+    provider = await asyncio.to_thread(start_oidc_provider)
+    configured = await world.gateway.put(
+        f"/api/identity/v1/sso/institutions/{world.institution}",
+        json={
+            "name": "矩阵大学",
+            "oidc": {
+                "issuer": f"{provider}/{world.institution}",
+                "client_id": "m",
+                "client_secret": "s",
+            },
+            "cas": {"server_url": "https://cas.matrix.example.edu.cn/cas"},
+        },
+        headers=admin,
+    )
+    assert configured.status_code == 200, configured.text
+    linked = await world.gateway.put(
+        f"/api/identity/v1/sso/staff-links/{world.ids['account_id']}",
+        json={"staff_number": f"T{uuid.uuid4().hex[:8]}"},
+        headers=admin,
+    )
+    assert linked.status_code == 200, linked.text
 
 
 async def _linked_photo(world: World) -> str | None:

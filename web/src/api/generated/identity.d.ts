@@ -1560,14 +1560,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description See Other: on to the provider, or back to the portal */
             303: {
                 headers: {
+                    Location?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description A problem (RFC 9457) with a stable `code` */
             "4XX": {
@@ -1717,14 +1716,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description See Other: on to the provider, or back to the portal */
             303: {
                 headers: {
+                    Location?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description A problem (RFC 9457) with a stable `code` */
             "4XX": {
@@ -1845,14 +1843,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description See Other: on to the provider, or back to the portal */
             303: {
                 headers: {
+                    Location?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description A problem (RFC 9457) with a stable `code` */
             "4XX": {
@@ -1876,14 +1873,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description See Other: on to the provider, or back to the portal */
             303: {
                 headers: {
+                    Location?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description A problem (RFC 9457) with a stable `code` */
             "4XX": {

@@ -22,6 +22,13 @@ from jiaodui_identity.service_layer import sso
 from jiaodui_identity.state import Identity
 
 router = APIRouter(prefix="/v1/sso", tags=["sso"])
+# a browser's steps: answered with a redirect (no body), documented as such
+REDIRECT: dict[int | str, dict[str, object]] = {
+    303: {
+        "description": "See Other: on to the provider, or back to the portal",
+        "headers": {"Location": {"schema": {"type": "string"}}},
+    }
+}
 COOKIE = "jiaodui_sso"
 InstitutionCode = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 Param = Annotated[str | None, Query(max_length=2048)]
@@ -65,7 +72,12 @@ def _finished(idn: Identity, request: Request, outcome: str | Problem) -> Respon
     return answer
 
 
-@router.get("/{institution_code}/oidc/login", status_code=303)
+@router.get(
+    "/{institution_code}/oidc/login",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses=REDIRECT,
+)
 async def oidc_login(
     institution_code: InstitutionCode, request: Request, pool: Db, idn: IdentityDep
 ) -> Response:
@@ -77,7 +89,12 @@ async def oidc_login(
     return _started(idn, start)
 
 
-@router.get("/oidc/callback", status_code=303)
+@router.get(
+    "/oidc/callback",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses=REDIRECT,
+)
 async def oidc_callback(
     request: Request,
     pool: Db,
@@ -104,7 +121,12 @@ async def oidc_callback(
     return _finished(idn, request, outcome)
 
 
-@router.get("/{institution_code}/cas/login", status_code=303)
+@router.get(
+    "/{institution_code}/cas/login",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses=REDIRECT,
+)
 async def cas_login(
     institution_code: InstitutionCode, request: Request, pool: Db, idn: IdentityDep
 ) -> Response:
@@ -115,7 +137,12 @@ async def cas_login(
     return _started(idn, start)
 
 
-@router.get("/cas/callback", status_code=303)
+@router.get(
+    "/cas/callback",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses=REDIRECT,
+)
 async def cas_callback(
     request: Request,
     pool: Db,
