@@ -14,6 +14,7 @@ are written. A service killed mid-import resumes after the last committed batch.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -265,6 +266,7 @@ async def _commit(
     events, matching, errors, progress."""
     secret = run.settings.identity_hash_key
     total = accepted = 0
+    began = time.perf_counter()
     async with conn.transaction():
         await staging.reset(conn)
         python = batch.python
@@ -281,9 +283,11 @@ async def _commit(
         if python is not None:
             total, accepted = total + python.total, accepted + python.accepted
             await staging.add_rows(conn, python.rows, python.errors, python.ords)
+        checked_at = time.perf_counter()
         if after is not None:
             await after  # file order: a later row of a student wins, resumption is exact
         await lock_as_record_writer(conn)
+        locked_at = time.perf_counter()
         created, changed = await staging.publish(conn, run.import_id)
         if created or changed:
             await rematch_many(conn, await staging.accounts_touching(conn))
@@ -295,3 +299,8 @@ async def _commit(
             bytes_done=batch.bytes_read, resume_at=batch.resume_at,
         )  # fmt: skip
         run.kept += min(room, errors)
+    _log.info(
+        "import_batch", import_id=str(run.import_id), rows=total,
+        check_ms=round(1000 * (checked_at - began)), wait_ms=round(1000 * (locked_at - checked_at)),
+        write_ms=round(1000 * (time.perf_counter() - locked_at)),
+    )  # fmt: skip
