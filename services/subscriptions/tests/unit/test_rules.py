@@ -11,7 +11,12 @@ from jiaodui_runtime.retry import Backoff, Schedule
 from jiaodui_subscriptions.domain import cursor
 from jiaodui_subscriptions.domain.attempts import Answer, judge, parse_retry_after
 from jiaodui_subscriptions.domain.catalogue import PUBLIC_TYPES, readable, scopes_for
-from jiaodui_subscriptions.domain.network import NetworkPolicy, UrlNotAllowed, parse_endpoint
+from jiaodui_subscriptions.domain.network import (
+    NetworkPolicy,
+    UrlNotAllowed,
+    is_host_name,
+    parse_endpoint,
+)
 from jiaodui_subscriptions.domain.signing import (
     new_webhook_secret,
     secret_sha256,
@@ -80,6 +85,14 @@ def test_loopback_in_development_and_campus_only_networks() -> None:
         ("http://u:p@h/x", "credentials_in_url"),
         ("http:///x", "url_invalid"),
         ("http://h:99999/x", "url_invalid"),
+        ("http://-bad-.example/x", "url_invalid"),
+        ("http://a..b/x", "url_invalid"),
+        ("http://" + "a" * 64 + ".example/x", "url_invalid"),
+        ("http://" + "a." * 127 + "cn/x", "url_invalid"),
+        ("http://hostile\x00marker/x", "url_invalid"),
+        ("http://2130706433/x", "url_invalid"),  # 127.0.0.1 to inet_aton, not to us
+        ("http://0x7f.1/x", "url_invalid"),
+        ("http://1.2.3/x", "url_invalid"),
     ],
 )
 def test_endpoint_urls(url: str, reason: str) -> None:
@@ -87,6 +100,15 @@ def test_endpoint_urls(url: str, reason: str) -> None:
         parse_endpoint(url)
     assert refused.value.reason == reason
     assert parse_endpoint("https://print.example.edu.cn/hook").port == 443
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["print.example.edu.cn", "localhost", "xn--fiqs8s.cn", "中国.cn", "host_1.campus", "a.b."],
+)
+def test_host_names_that_may_be_looked_up(host: str) -> None:
+    assert is_host_name(host)
+    assert parse_endpoint(f"http://{host}/hook").host == host
 
 
 def test_answers_and_the_schedule() -> None:

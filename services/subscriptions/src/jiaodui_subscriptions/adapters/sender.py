@@ -1,10 +1,14 @@
 """The webhook sender: the SSRF guard around one HTTP POST.
 
-A name is resolved here, every address it resolves to must pass the network policy, and
-the request goes to the checked address (the ``Host`` header and TLS server name stay the
-URL's), so a name that re-resolves elsewhere between check and connect (DNS rebinding)
-cannot redirect it. No redirect is followed, no proxy from the environment is used, the
-whole exchange has one deadline, and at most ``excerpt_bytes`` of the answer are read.
+The URL is checked by its syntax first (scheme, credentials, a well-formed host name, or a
+literal address checked against the policy at once), so hostile input costs no lookup. A
+name is then resolved with a short deadline (one not found is remembered for
+``NOT_FOUND_TTL_S``, so the same bad name does not tie up resolver threads again); every
+address it resolves to must pass the network policy, and the request goes to the checked
+address (the ``Host`` header and TLS server name stay the URL's), so a name that
+re-resolves elsewhere between check and connect (DNS rebinding) cannot redirect it. No
+redirect is followed, no proxy from the environment is used, the whole exchange has one
+deadline, and at most ``excerpt_bytes`` of the answer are read.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from jiaodui_subscriptions.domain.network import (
 )
 
 RESOLVE_TIMEOUT_S = 3.0
+NOT_FOUND_TTL_S = 30.0
+NOT_FOUND_MAX = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,7 @@ class WebhookSender:
             timeout=httpx.Timeout(timeout_s),
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
         )
+        self._not_found: dict[str, float] = {}  # host name → until (monotonic)
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -56,21 +63,33 @@ class WebhookSender:
         literal = literal_address(host)
         if literal is not None:
             return [literal]
+        if self._not_found.get(host, 0.0) > time.monotonic():
+            raise UrlNotAllowed("host_not_found")
         try:
             async with asyncio.timeout(RESOLVE_TIMEOUT_S):
                 infos = await asyncio.get_running_loop().getaddrinfo(
                     host, port, type=socket.SOCK_STREAM
                 )
         except (OSError, UnicodeError, TimeoutError) as exc:
+            self._remember_not_found(host)
             raise UrlNotAllowed("host_not_found") from exc
         found = sorted({str(info[4][0]) for info in infos})
         if not found:
+            self._remember_not_found(host)
             raise UrlNotAllowed("host_not_found")
         return [ipaddress.ip_address(a.split("%")[0]) for a in found]
 
+    def _remember_not_found(self, host: str) -> None:
+        now = time.monotonic()
+        if len(self._not_found) >= NOT_FOUND_MAX:
+            self._not_found = {h: t for h, t in self._not_found.items() if t > now}
+            if len(self._not_found) >= NOT_FOUND_MAX:
+                self._not_found.clear()
+        self._not_found[host] = now + NOT_FOUND_TTL_S
+
     async def check(self, url: str) -> Address:
         """The address to connect to, or :class:`UrlNotAllowed` (every address must pass)."""
-        endpoint = parse_endpoint(url)
+        endpoint = parse_endpoint(url)  # syntax only: no lookup for a malformed URL
         addresses = await self._resolve(endpoint.host, endpoint.port)
         for address in addresses:
             reason = self._policy.refusal(address)

@@ -4,6 +4,7 @@ names is the sender adapter's job, and it checks every address it would connect 
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -25,6 +26,8 @@ ALWAYS_REFUSED: tuple[Network, ...] = tuple(
         "ff00::/8",  # multicast
     )
 )
+_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
+MAX_HOST_LENGTH = 253
 LOOPBACK: tuple[Network, ...] = (
     ipaddress.ip_network("127.0.0.0/8"),
     ipaddress.ip_network("::1/128"),
@@ -79,9 +82,26 @@ def parse_endpoint(url: str) -> Endpoint:
         raise UrlNotAllowed("scheme_not_allowed")
     if parts.username is not None or parts.password is not None:
         raise UrlNotAllowed("credentials_in_url")
-    if not parts.hostname:
+    host = parts.hostname
+    if not host or (literal_address(host) is None and not is_host_name(host)):
         raise UrlNotAllowed("url_invalid")
-    return Endpoint(parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80))
+    return Endpoint(parts.scheme, host, port or (443 if parts.scheme == "https" else 80))
+
+
+def is_host_name(host: str) -> bool:
+    """A DNS name that can be looked up (RFC 1123 labels, internationalised names as their
+    ASCII form, at most 253 characters); anything else is refused before any resolution."""
+    try:
+        ascii_host = host.encode("idna").decode("ascii").rstrip(".").lower()
+    except UnicodeError:
+        return False
+    labels = ascii_host.split(".")
+    return (
+        0 < len(ascii_host) <= MAX_HOST_LENGTH
+        and len(labels) >= 1
+        and all(_LABEL.fullmatch(label) for label in labels)
+        and not labels[-1].isdigit()  # 1.2.3 or 999.1.1.1: not a name, not an address
+    )
 
 
 def literal_address(host: str) -> Address | None:

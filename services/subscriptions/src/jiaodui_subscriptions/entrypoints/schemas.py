@@ -163,3 +163,47 @@ class DeliveryPage(Read):
 class FeedPage(Read):
     items: list[dict[str, Any]] = Field(description="CloudEvents (structured JSON), in order")
     next: str = Field(description="pass as `after` next time (the same when nothing was new)")
+
+
+class CatalogueEvent(Read):
+    type: str = Field(description="CloudEvents `type`, e.g. jiaodui.photos.PhotoConfirmed.v1")
+    name: str
+    version: int
+    producer: str = Field(description="the emitting service")
+    topic: str
+    key: str
+    summary: str
+    schema_url: str
+    schema_: dict[str, Any] = Field(alias="schema", description="JSON Schema of `data`")
+    example: dict[str, Any] = Field(description="an example CloudEvent as delivered")
+
+    model_config = ConfigDict(
+        json_schema_serialization_defaults_required=True, populate_by_name=True
+    )
+
+
+class CataloguePing(Read):
+    type: str
+    schema_: dict[str, Any] = Field(alias="schema")
+
+    model_config = ConfigDict(
+        json_schema_serialization_defaults_required=True, populate_by_name=True
+    )
+
+
+class CatalogueWebhooks(Read):
+    content_type: str
+    headers: list[str]
+    signature: str
+    retries_s: list[int]
+    verify_python: str
+    verify_java: str
+
+
+class Catalogue(Read):
+    """The public event catalogue (built from contracts/)."""
+
+    contracts_version: str
+    events: list[CatalogueEvent]
+    ping: CataloguePing
+    webhooks: CatalogueWebhooks
