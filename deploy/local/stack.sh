@@ -133,6 +133,8 @@ stack_down() {
     declare -F "${c}_stop" >/dev/null || continue
     "${c}_stop" || log "$c: stop failed"
   done
+  # the campus sign-on tests' OIDC provider (started by those tests, not by `up`)
+  (source "$_STACK_HERE/oidc.sh" && oidc_stop) || log "oidc: stop failed"
   log "infrastructure down"
 }
 
