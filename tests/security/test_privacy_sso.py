@@ -5,11 +5,13 @@ log line (services, gateway) and no Kafka message written while two campus login
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+import pytest_asyncio
 from jiaodui_runtime.testing import StackEndpoints, eventually
 from jiaodui_runtime.testing.accounts import admin_credentials, create_staff, log_in, resident_id
 from jiaodui_runtime.testing.campus_sso import (
@@ -32,6 +34,7 @@ from tests.security.privacy_watch import (
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 SSO = "/api/identity/v1/sso"
 BORN = date(2002, 2, 2)
+NAME = "隐私大学"
 
 
 def _query(url: str, name: str) -> str:
@@ -63,7 +66,7 @@ async def test_campus_logins_leak_no_code_ticket_or_token(stack: StackEndpoints)
             configured = await gateway.put(
                 f"{SSO}/institutions/{code}",
                 json={
-                    "name": "隐私大学",
+                    "name": NAME,
                     "oidc": {
                         "issuer": f"{provider}/{code}",
                         "client_id": "portal",
@@ -114,12 +117,19 @@ async def test_campus_logins_leak_no_code_ticket_or_token(stack: StackEndpoints)
     assert any("/v1/sso/oidc/callback" in line.text for line in lines), "the scan saw no login"
     leaks = secrets.leaks([*lines, *messages])
     assert not leaks, f"{len(leaks)} leak(s):\n" + "\n".join(leaks[:50])
-    admin_headers = {"Authorization": f"Bearer {await _admin(stack)}"}
-    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as gateway:
-        await gateway.delete(f"{SSO}/institutions/{code}", headers=admin_headers)
 
 
-async def _admin(stack: StackEndpoints) -> str:
-    assert stack.gateway_url is not None
+@pytest_asyncio.fixture(autouse=True)
+async def switch_off_afterwards(stack: StackEndpoints) -> AsyncIterator[None]:
+    """The institution the scan configured goes again (the login page lists them all)."""
+    yield
+    if stack.gateway_url is None:
+        return
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as gateway:
-        return await log_in(gateway, *admin_credentials(stack))
+        admin = {"Authorization": f"Bearer {await log_in(gateway, *admin_credentials(stack))}"}
+        listed = (await gateway.get(f"{SSO}/institutions")).json()["items"]
+        for item in listed:
+            if item["name"] == NAME:
+                await gateway.delete(
+                    f"{SSO}/institutions/{item['institution_code']}", headers=admin
+                )

@@ -25,9 +25,10 @@ pytestmark = pytest.mark.integration
 LONG = os.environ.get("JIAODUI_FUZZ_LONG") == "1"  # test-only switch, like JIAODUI_FAULTS_LONG
 EXAMPLES = 150 if LONG else int(os.environ.get("JIAODUI_FUZZ_EXAMPLES", "6"))
 CHECKS = [not_a_server_error, response_schema_conformance]
-# calls whose effects reach past this test: the shared token's logout, and failed logins
-# (counted per client IP, which every test on this machine shares)
-ANONYMOUS = {("DELETE", "/v1/sessions/current")}
+# calls whose effects reach past this test: the shared token's logout, failed logins
+# (counted per client IP, which every test on this machine shares), and a campus sign-on
+# configuration (every configured institution is a button on the portal's login page)
+ANONYMOUS = {("DELETE", "/v1/sessions/current"), ("PUT", "/v1/sso/institutions/{institution_code}")}
 SCHEMA_BREAKING_ONLY = {("POST", "/v1/sessions")}
 
 
