@@ -58,7 +58,7 @@ class RecordFields(BaseModel):
 
 
 RECORDS_PER_EVENT = 100
-"""At most this many records in one RecordsImported (and at most ~96 KB of them)."""
+"""At most this many records in one RecordsImported."""
 RecordBucket = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{2}$")]
 _BUCKET_KEY = (
     "the record's bucket, the first two hex digits of data.record_id (`3f` for 3f2a…): "

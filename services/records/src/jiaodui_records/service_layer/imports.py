@@ -268,6 +268,8 @@ async def _commit(
     total = accepted = 0
     began = time.perf_counter()
     async with conn.transaction():
+        # the batch's sorts (one row per student, events per bucket) in memory, not on disk
+        await conn.execute("SET LOCAL work_mem = '64MB'")
         await staging.reset(conn)
         python = batch.python
         if batch.chunk is not None:
