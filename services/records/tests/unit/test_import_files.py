@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import random
 import uuid
 from pathlib import Path
 
-from jiaodui_records.adapters.import_files import read_head, read_rows
+from jiaodui_records.adapters.import_files import chunks, physical_lines, read_head, read_rows
 from jiaodui_records.jobs import _orphans
 
 
@@ -40,3 +41,22 @@ def test_only_old_bodies_of_no_import_are_orphans(tmp_path: Path) -> None:
         os.utime(path, (1, 1))
     (tmp_path / "notes.txt").write_text("not an import")
     assert _orphans(tmp_path, {uuid.UUID(kept.stem)}) == [old]
+
+
+def test_chunks_are_whole_lines_of_at_most_the_batch(tmp_path: Path) -> None:
+    rng = random.Random(16)
+    path = tmp_path / "a.csv"
+    for _ in range(200):
+        lines = ["x" * rng.randrange(30) for _ in range(rng.randrange(50))]
+        data = ("\n".join(lines) + rng.choice(["", "\n", "\r\n"])).encode()
+        path.write_bytes(data)
+        for size in (1, 2, 3, 7, 100):
+            found = list(
+                chunks(path, offset=0, base_line=0, max_lines=size, block=rng.choice([1, 5, 64]))
+            )
+            assert b"".join(c.data for c in found) == data
+            assert all(c.data.count(b"\n") == size for c in found[:-1])
+            assert sum(c.lines for c in found) == physical_lines(data)
+            assert [c.base_line for c in found] == [
+                sum(c.lines for c in found[:i]) for i in range(len(found))
+            ]

@@ -218,11 +218,13 @@ def chunks(
                 parts.append(part)
                 newlines += part.count(b"\n")
             data = b"".join(parts)
+            last = len(parts[-1]) if len(parts) > 1 else None  # the block read last
+            del parts  # a batch's bytes are held once (memory stays bounded by the batch)
             if not data:
                 return
             if newlines >= max_lines:
                 # the max_lines-th newline is in the last block read (or in what was carried)
-                cut = _nth_newline(data, parts, max_lines)
+                cut = _nth_newline(data, last, max_lines)
                 data, carried = data[: cut + 1], data[cut + 1 :]
             else:
                 carried = b""
@@ -232,10 +234,10 @@ def chunks(
             base_line += lines
 
 
-def _nth_newline(data: bytes, parts: list[bytes], n: int) -> int:
-    """Position in ``data`` (the join of ``parts``) of its n-th newline: searched for only
-    in the last part read (the parts before it hold fewer than n)."""
-    start = len(data) - len(parts[-1]) if len(parts) > 1 else 0
+def _nth_newline(data: bytes, last: int | None, n: int) -> int:
+    """Position in ``data`` of its n-th newline: searched for only in the block read last
+    (``last`` bytes at its end; the bytes before it hold fewer than n)."""
+    start = len(data) - last if last is not None else 0
     seen = data.count(b"\n", 0, start)
     position = start - 1
     while seen < n:

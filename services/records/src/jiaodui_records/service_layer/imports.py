@@ -101,7 +101,7 @@ class Batch:
     bytes_read: int = 0  # how far into the file it ends (progress)
     resume_at: tuple[int, int] | None = None  # (byte offset, line) a resumed import starts at
     python: Validated | None = None
-    chunk: Chunk | None = None
+    staged_from: int | None = None  # the line before the chunk COPYed for SQL to check
 
 
 async def run_import(pool: asyncpg.Pool, settings: RecordsSettings, import_id: uuid.UUID) -> None:
@@ -247,7 +247,8 @@ async def _chunk_batch(run: _Import, conn: asyncpg.Connection, chunk: Chunk) -> 
     end_line = chunk.base_line + chunk.lines
     batch = Batch(last_line=end_line, bytes_read=chunk.end, resume_at=(chunk.end, end_line))
     if chunk.plain and await staging.copy_lines(conn, chunk.data):
-        batch.chunk = chunk  # checked in SQL inside the batch's transaction
+        batch.staged_from = chunk.base_line  # checked in SQL in the batch's transaction
+        # (the chunk's bytes are in the staging table now: not kept here)
         return batch
     rows, open_quote = await asyncio.to_thread(
         csv_rows_of, chunk.data, run.header.columns, base_line=chunk.base_line
@@ -272,10 +273,10 @@ async def _commit(
         await conn.execute("SET LOCAL work_mem = '64MB'")
         await staging.reset(conn)
         python = batch.python
-        if batch.chunk is not None:
+        if batch.staged_from is not None:
             assert run.header is not None
             checked = await staging.check_lines(
-                conn, run.statement, base_line=batch.chunk.base_line,
+                conn, run.statement, base_line=batch.staged_from,
                 width=len(run.header.columns), scope=run.scope, secret=secret,
             )  # fmt: skip
             total, accepted = checked.total, checked.accepted
