@@ -28,7 +28,9 @@ NAME = "网页测试"
 BORN = date(2004, 6, 1)
 
 
-async def register_and_activate(page: Page, base: str, stack_dir: Path, address: str, shots: Path, watched: Any) -> None:
+async def register_and_activate(
+    page: Page, base: str, stack_dir: Path, address: str, shots: Path, watched: Any
+) -> None:
     await page.get_by_role("button", name="注册账号").click()
     await page.get_by_role("heading", name="注册账号").wait_for()
     await page.get_by_label("电子邮箱（用户名）").fill(address)
@@ -76,7 +78,9 @@ async def office_approves(gateway: httpx.AsyncClient, s: School) -> None:
         assert answer.status_code == 200, answer.text
         return list(answer.json()["items"])
 
-    for erratum in await eventually(open_errata, what="the student's erratum in the office's queue"):
+    for erratum in await eventually(
+        open_errata, what="the student's erratum in the office's queue"
+    ):
         approved = await gateway.post(
             f"/api/corrections/v1/errata/{erratum['erratum_id']}/approve", headers=s.office.headers
         )
@@ -131,7 +135,9 @@ async def test_the_students_whole_procedure_with_a_dispute_and_the_recheck(
         await page.get_by_text("下一步").or_(page.get_by_role("alert")).first.wait_for()
         return await page.get_by_role("heading", name=title).count() > 0
 
-    await eventually(lambda: next_step("请核对您的照片"), timeout_s=120, interval_s=1, what="photos to check")
+    await eventually(
+        lambda: next_step("请核对您的照片"), timeout_s=120, interval_s=1, what="photos to check"
+    )
     await page.get_by_text("距确认截止还有").wait_for()
     await audit(watched, "student-home", shots)
 
@@ -189,7 +195,9 @@ async def test_the_students_whole_procedure_with_a_dispute_and_the_recheck(
     await audit(watched, "student-errata", shots)
 
     await page.goto(f"{base}/student")
-    await eventually(lambda: next_step("请核对您的照片"), timeout_s=30, interval_s=1, what="the re-check")
+    await eventually(
+        lambda: next_step("请核对您的照片"), timeout_s=30, interval_s=1, what="the re-check"
+    )
     await page.get_by_text("复查进行中").wait_for()
     await audit(watched, "student-home-recheck", shots)
     await page.goto(f"{base}/student/photos")

@@ -41,7 +41,9 @@ async def home_says(page: Page, title: str, text: str | None = None) -> bool:
 async def file_case(page: Page, number: str) -> None:
     """The ID-case form: a PNG is refused before sending, the JPEG previewed and sent."""
     chooser = page.get_by_label("证件扫描件")
-    await chooser.set_input_files({"name": "card.png", "mimeType": "image/png", "buffer": scan("PNG")})
+    await chooser.set_input_files(
+        {"name": "card.png", "mimeType": "image/png", "buffer": scan("PNG")}
+    )
     await page.get_by_text("扫描件必须是 JPG 图片").wait_for()
     await chooser.set_input_files({"name": "card.jpg", "mimeType": "image/jpeg", "buffer": scan()})
     await page.get_by_role("img", name="扫描件预览").wait_for()
@@ -104,12 +106,16 @@ async def test_an_id_number_already_registered_leads_to_the_dispute(
     assert stack.gateway_url and stack.stack_dir
     base, shots = stack.gateway_url, stack.stack_dir / "screenshots"
     number = resident_id(BORN, "female")
-    await create_student(gateway, stack, name="先注册", id_number=number, gender="female", birth_date=BORN)
+    await create_student(
+        gateway, stack, name="先注册", id_number=number, gender="female", birth_date=BORN
+    )
     late = await register_and_activate(gateway, stack)
     watched = await open_page(browser, phone=True)
     page = watched.page
     await sign_in(page, base, late.email, late.password)
-    await eventually(lambda: home_says(page, "请完成实名注册"), timeout_s=30, what="real name asked")
+    await eventually(
+        lambda: home_says(page, "请完成实名注册"), timeout_s=30, what="real name asked"
+    )
     await audit(watched, "student-home-realname", shots)
     await page.get_by_role("link", name="去实名注册").click()
     await page.get_by_label("姓名", exact=True).fill("后注册")
