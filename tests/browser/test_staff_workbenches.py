@@ -272,9 +272,7 @@ async def test_registrar_imports_a_roster_with_bad_rows_and_a_photo_batch(
             zipped.writestr(name, jpeg())
     await page.goto(f"{stack.gateway_url}/photographer/batches")
     await page.get_by_label("清单文件（CSV）").set_input_files(manifest)
-    await (
-        page.get_by_label("照片压缩包（ZIP）").set_input_files(archive)
-    )
+    await page.get_by_label("照片压缩包（ZIP）").set_input_files(archive)
     await page.get_by_role("button", name="上传批次").click()
     files = page.locator(".batch-files")
     expected = {
