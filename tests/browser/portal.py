@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,10 @@ AXE_RUN = (
     "async () => JSON.stringify("
     "(await axe.run(document, {resultTypes: ['violations']})).violations)"
 )
+VISIBLE_TEXT = (
+    "() => [document.body.innerText,"
+    " [...document.querySelectorAll('code, pre')].map((e) => e.innerText).filter(Boolean)]"
+)
 # Collected in the page from its first script on: CSP violations and uncaught errors.
 WATCH = """
 window.__portalProblems = [];
@@ -46,10 +52,18 @@ class Watched:
     problems: list[str] = field(default_factory=list)
 
 
-def raw_text_findings(text: str) -> list[str]:
+def raw_text_findings(text: str, code: Sequence[str] = ()) -> list[str]:
     """What a person should never have to read: keys, machine timestamps, UUIDs. E-mail
-    addresses are people's words (test accounts are named like ``college_staff-…@…``)."""
-    found = [f"raw key {m}" for m in RAW_KEY.findall(EMAIL.sub(" ", text))]
+    addresses are people's words (test accounts are named like ``college_staff-…@…``), and
+    a field name set as code (``code``: the text of ``<code>``/``<pre>`` elements, e.g. the
+    event catalogue's ``account_id``) is shown as code on purpose: neither is a raw key."""
+    as_code = Counter(RAW_KEY.findall(" ".join(code)))
+    found = []
+    for key in RAW_KEY.findall(EMAIL.sub(" ", text)):
+        if as_code[key] > 0:
+            as_code[key] -= 1
+        else:
+            found.append(f"raw key {key}")
     found += [f"ISO time {m}" for m in ISO_TIME.findall(text)]
     found += [f"UUID {m}" for m in UUID.findall(text)]
     return found
@@ -87,8 +101,8 @@ async def sign_in(page: Page, base: str, email: str, password: str) -> None:
 async def audit(watched: Watched, name: str, shots: Path) -> None:
     page = watched.page
     await page.wait_for_load_state("networkidle")
-    text = await page.evaluate("document.body.innerText")
-    assert not raw_text_findings(text), f"{name}: {raw_text_findings(text)}"
+    text, code = await page.evaluate(VISIBLE_TEXT)
+    assert not raw_text_findings(text, code), f"{name}: {raw_text_findings(text, code)}"
 
     # evaluated through the DevTools protocol: a <script> tag would be (rightly) refused by the
     # gateway's CSP (script-src 'self', no inline scripts)

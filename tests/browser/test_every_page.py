@@ -31,11 +31,12 @@ NAV = {
                 "/student/id-case", "/student/messages", "/student/reports"},
     "college_staff": {"/college/errata", "/college/students"},
     "registrar": {"/registrar/imports", "/registrar/windows", "/photographer/batches",
-                  "/college/errata", "/college/students"},
+                  "/college/errata", "/college/students", "/subscribers"},
     "photographer": {"/photographer/batches"},
     "support": {"/support/cases"},
     "ops": {"/ops"},
-    "admin": {"/admin/staff", "/registrar/imports", "/registrar/windows", "/ops"},
+    "admin": {"/admin/staff", "/registrar/imports", "/registrar/windows", "/ops",
+              "/subscribers"},
 }  # fmt: skip
 
 

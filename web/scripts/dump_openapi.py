@@ -1,4 +1,4 @@
-"""Print the OpenAPI documents of the five services as one JSON object, built without I/O.
+"""Print the OpenAPI documents of the services as one JSON object, built without I/O.
 
 The front-end's API types are generated from these (web/scripts/gen-api.mjs); building the
 apps needs no database, broker or running service.
@@ -15,6 +15,7 @@ from jiaodui_notify.bootstrap import create_notify_app
 from jiaodui_photos.bootstrap import create_photos_app
 from jiaodui_records.bootstrap import create_records_app
 from jiaodui_reports.bootstrap import create_reports_app
+from jiaodui_subscriptions.bootstrap import create_subscriptions_app
 
 APPS = {
     "identity": create_identity_app,
@@ -23,6 +24,7 @@ APPS = {
     "notify": create_notify_app,
     "corrections": create_corrections_app,
     "reports": create_reports_app,
+    "subscriptions": create_subscriptions_app,
 }
 
 

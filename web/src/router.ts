@@ -40,6 +40,7 @@ export const routes: RouteRecordRaw[] = [
   { path: "/student/messages", name: "student-messages", meta: { roles: ["student"], nav: "common.nav.messages" }, component: () => import("@/features/student/StudentMessagesPage.vue") },
   { path: "/student/reports", name: "student-reports", meta: { roles: ["student"], nav: "common.nav.reports" }, component: () => import("@/features/student/StudentReportsPage.vue") },
   { path: "/verify/:code?", name: "verify", component: () => import("@/features/public/PublicVerifyPage.vue") },
+  { path: "/catalogue", name: "catalogue", component: () => import("@/features/public/PublicCataloguePage.vue") },
   { path: "/missing.html", redirect: "/student" },
 
   { path: "/college/errata", name: "college-errata", meta: { roles: ["college_staff", "registrar"], nav: "common.nav.collegeErrata" }, component: () => import("@/features/college/CollegeErrataPage.vue") },
@@ -52,6 +53,8 @@ export const routes: RouteRecordRaw[] = [
   { path: "/support/cases", name: "support-cases", meta: { roles: ["support"], nav: "common.nav.supportCases" }, component: () => import("@/features/support/SupportCasesPage.vue") },
   { path: "/ops", alias: "/ops.html", name: "ops", meta: { roles: ["ops", "admin"], nav: "common.nav.ops" }, component: () => import("@/features/ops/OpsDashboardPage.vue") },
   { path: "/admin/staff", name: "admin-staff", meta: { roles: ["admin"], nav: "common.nav.adminStaff" }, component: () => import("@/features/admin/AdminStaffPage.vue") },
+  { path: "/subscribers", name: "subscribers", meta: { roles: ["admin", "registrar"], nav: "subscriptions.nav" }, component: () => import("@/features/admin/AdminSubscribersPage.vue") },
+  { path: "/subscribers/:subscriberId/deliveries", name: "subscriber-deliveries", meta: { roles: ["admin", "registrar"] }, component: () => import("@/features/admin/AdminSubscriberDeliveriesPage.vue") },
 
   { path: "/staff/errata.html", redirect: "/college/errata" },
   { path: "/staff/registrar.html", redirect: "/registrar/imports" },

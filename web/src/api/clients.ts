@@ -7,6 +7,7 @@ import type { paths as NotifyPaths } from "./generated/notify";
 import type { paths as PhotosPaths } from "./generated/photos";
 import type { paths as RecordsPaths } from "./generated/records";
 import type { paths as ReportsPaths } from "./generated/reports";
+import type { paths as SubscriptionsPaths } from "./generated/subscriptions";
 import { problemFrom } from "./problem";
 import { session } from "./session";
 
@@ -46,6 +47,7 @@ export const photos = client<PhotosPaths>("photos");
 export const notify = client<NotifyPaths>("notify");
 export const corrections = client<CorrectionsPaths>("corrections");
 export const reports = client<ReportsPaths>("reports");
+export const subscriptions = client<SubscriptionsPaths>("subscriptions");
 
 /** The data of a successful call (problems were thrown by the middleware). */
 export function data<T>(result: { data?: T; error?: unknown }): T {

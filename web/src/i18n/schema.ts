@@ -9,9 +9,10 @@ import problems from "./zh-CN/problems";
 import registrar from "./zh-CN/registrar";
 import reports from "./zh-CN/reports";
 import student from "./zh-CN/student";
+import subscriptions from "./zh-CN/subscriptions";
 import support from "./zh-CN/support";
 
-export const zhCN = { common, problems, account, student, college, registrar, photographer, support, ops, admin, reports };
+export const zhCN = { common, problems, account, student, college, registrar, photographer, support, ops, admin, reports, subscriptions };
 
 type Widen<T> = T extends string ? string : T extends object ? { [K in keyof T]: Widen<T[K]> } : T;
 export type Messages = Widen<typeof zhCN>;

@@ -9,6 +9,7 @@ import problems from "./problems";
 import registrar from "./registrar";
 import reports from "./reports";
 import student from "./student";
+import subscriptions from "./subscriptions";
 import support from "./support";
 
-export const en: Messages = { common, problems, account, student, college, registrar, photographer, support, ops, admin, reports };
+export const en: Messages = { common, problems, account, student, college, registrar, photographer, support, ops, admin, reports, subscriptions };

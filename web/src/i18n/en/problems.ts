@@ -126,5 +126,11 @@ export default {
     sso_protocol_required: "Configure OIDC or CAS (or both).",
     staff_number_taken: "This staff number already opens another account.",
     staff_without_institution: "This account belongs to no institution: it logs in with its password.",
+    subscriber_not_found: "No such campus system.",
+    delivery_not_found: "No such delivery.",
+    unknown_event_type: "Choose events from the catalogue.",
+    url_not_allowed: "This endpoint is not allowed: an http(s) address resolving into the allowed campus networks.",
+    since_in_future: "A replay starts at a moment in the past.",
+    replay_window_exceeded: "Events that old are no longer kept; choose a later start.",
   },
 } satisfies Messages["problems"];

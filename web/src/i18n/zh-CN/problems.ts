@@ -126,5 +126,11 @@ export default {
     sso_protocol_required: "请至少配置 OIDC 或 CAS 中的一种。",
     staff_number_taken: "该工号已关联其他账号。",
     staff_without_institution: "该账号不属于任何学校，只能使用密码登录。",
+    subscriber_not_found: "找不到该系统。",
+    delivery_not_found: "找不到该推送记录。",
+    unknown_event_type: "请从事件目录中选择事件。",
+    url_not_allowed: "接收地址不被允许：须为 http(s) 地址并解析到允许的校园网段。",
+    since_in_future: "重放的起始时间必须早于现在。",
+    replay_window_exceeded: "这么早的事件已不再保留，请选择更晚的起始时间。",
   } as Record<string, string>,
 };
