@@ -357,9 +357,15 @@ CORRECTIONS = [
 ]
 
 # verification reports (DESIGN §10): the student's own; the check and the keys are public.
-# The matrix asks with an id of no report: the owner learns it is not theirs (404, allowed
-# through authentication and role), another student the same (tests/e2e asks with a real one)
-NOT_YOURS = cells([Role.OWNER], {Role.OTHER_STUDENT: Deny(404, "report_not_found")})
+# The matrix asks with an id (and a code) of no report: a student passes authentication and
+# role and learns no such report is theirs, anyone reaches the public check and learns the code
+# is unknown (404 report_not_found, never 401/403); tests/e2e/test_verification_reports.py asks
+# with real reports (the owner allowed, another student refused).
+NO_SUCH_REPORT = Deny(404, "report_not_found")
+NOT_YOURS = cells([], {Role.OWNER: NO_SUCH_REPORT, Role.OTHER_STUDENT: NO_SUCH_REPORT})
+UNKNOWN_CODE: dict[Role, Outcome] = dict.fromkeys(
+    (Role.ANONYMOUS, *SIGNED_IN, Role.CLIENT), NO_SUCH_REPORT
+)
 REPORTS = [
     *health("reports"),
     Rule("reports", "POST", "/v1/me/reports", STUDENT_ONLY),
@@ -367,8 +373,8 @@ REPORTS = [
     Rule("reports", "POST", "/v1/me/reports/{report_id}/extend", NOT_YOURS),
     Rule("reports", "POST", "/v1/me/reports/{report_id}/close", NOT_YOURS),
     Rule("reports", "GET", "/v1/me/reports/{report_id}/pdf", NOT_YOURS),
-    Rule("reports", "GET", "/v1/verify/{code}", PUBLIC),
-    Rule("reports", "GET", "/v1/verify/{code}/photo", PUBLIC),
+    Rule("reports", "GET", "/v1/verify/{code}", UNKNOWN_CODE),
+    Rule("reports", "GET", "/v1/verify/{code}/photo", UNKNOWN_CODE),
     Rule("reports", "GET", "/.well-known/jwks.json", PUBLIC),
 ]
 
