@@ -134,7 +134,7 @@ export interface components {
              * Template
              * @enum {string}
              */
-            template: "activation" | "existing_account" | "username_reminder" | "password_reset" | "lockout" | "identity_released" | "sms_code" | "identity_matched" | "identity_unmatched" | "photo_confirmed" | "photo_disputed" | "deadline_reminder" | "errata_filed" | "errata_approved" | "errata_rejected" | "errata_applied" | "identity_correction_approved" | "identity_correction_rejected" | "identity_dispute_resolved" | "report_superseded";
+            template: "activation" | "existing_account" | "username_reminder" | "password_reset" | "lockout" | "identity_released" | "sms_code" | "identity_matched" | "identity_unmatched" | "photo_confirmed" | "photo_disputed" | "deadline_reminder" | "errata_filed" | "errata_approved" | "errata_rejected" | "errata_applied" | "identity_correction_approved" | "identity_correction_rejected" | "identity_dispute_resolved" | "webhook_disabled" | "report_superseded";
         };
         /** Health */
         Health: {
@@ -186,7 +186,7 @@ export interface components {
              * @description The kind of message (the template it was made from).
              * @enum {string}
              */
-            template: "activation" | "existing_account" | "username_reminder" | "password_reset" | "lockout" | "identity_released" | "sms_code" | "identity_matched" | "identity_unmatched" | "photo_confirmed" | "photo_disputed" | "deadline_reminder" | "errata_filed" | "errata_approved" | "errata_rejected" | "errata_applied" | "identity_correction_approved" | "identity_correction_rejected" | "identity_dispute_resolved" | "report_superseded";
+            template: "activation" | "existing_account" | "username_reminder" | "password_reset" | "lockout" | "identity_released" | "sms_code" | "identity_matched" | "identity_unmatched" | "photo_confirmed" | "photo_disputed" | "deadline_reminder" | "errata_filed" | "errata_approved" | "errata_rejected" | "errata_applied" | "identity_correction_approved" | "identity_correction_rejected" | "identity_dispute_resolved" | "webhook_disabled" | "report_superseded";
         };
         Problem: {
             code: string;
