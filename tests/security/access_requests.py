@@ -60,8 +60,10 @@ def _bodies(world: World) -> dict[tuple[str, str, str], dict[str, Any]]:
         ("corrections", "GET", "/v1/errata"): scope,
         ("subscriptions", "POST", "/v1/subscribers"): {
             "json": {
-                "name": "矩阵", "owner_email": "o@campus.example.edu.cn",
-                "url": "http://127.0.0.1:9/hook", "institution_code": world.institution,
+                "name": "矩阵",
+                "owner_email": "o@campus.example.edu.cn",
+                "url": "http://127.0.0.1:9/hook",
+                "institution_code": world.institution,
                 "event_types": ["jiaodui.photos.PhotoConfirmed.v1"],
             }
         },
