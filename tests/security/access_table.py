@@ -67,7 +67,10 @@ class Rule:
 
     @property
     def authenticated(self) -> bool:
-        return self.cells[Role.ANONYMOUS] is not ALLOW
+        """Nobody gets 401: the route wants a token (a public route may still answer
+        anonymous callers 404, e.g. the check of an unknown report code)."""
+        anonymous = self.cells[Role.ANONYMOUS]
+        return anonymous is not ALLOW and anonymous.status == 401
 
 
 def cells(
