@@ -38,7 +38,7 @@ from jiaodui_contracts import (
 
 from jiaodui_runtime import metrics
 from jiaodui_runtime.context import bind_correlation_id
-from jiaodui_runtime.db import DATABASE_AWAY, DbConnection
+from jiaodui_runtime.db import DbConnection, database_away
 from jiaodui_runtime.logging import get_logger
 from jiaodui_runtime.relay import Publisher
 
@@ -151,20 +151,35 @@ class EventConsumer:
         await consumer.start()
         self._consumer = consumer
         last_lag = 0.0
+        committing: asyncio.Task[None] | None = None
         try:
             while not self._stopping:
+                if committing is not None and committing.done():
+                    committing.result()  # an unexpected error ends this consumer like a crash
                 batches = await consumer.getmany(timeout_ms=500, max_records=self._batch_size)
                 if batches:
                     # one transaction and one offset commit for the whole poll, whichever
                     # partitions it spans (each partition's records stay in offset order)
                     await self._handle_batch([r for rs in batches.values() for r in rs])
-                    await self._commit(
-                        consumer, {tp: records[-1].offset + 1 for tp, records in batches.items()}
+                    # the commit's broker round trip overlaps the next poll (it delayed every
+                    # record that arrived meanwhile); one commit at a time keeps the committed
+                    # offsets increasing, and a commit that is lost only means repeats that the
+                    # inbox drops
+                    if committing is not None:
+                        await committing
+                    committing = asyncio.create_task(
+                        self._commit(
+                            consumer,
+                            {tp: records[-1].offset + 1 for tp, records in batches.items()},
+                        )
                     )
                 if time.monotonic() - last_lag > 1.0:
                     await self._observe_lag(consumer)
                     last_lag = time.monotonic()
         finally:
+            if committing is not None:
+                with contextlib.suppress(Exception):
+                    await committing
             self._consumer = None
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(consumer.stop(), 10)
@@ -214,16 +229,17 @@ class EventConsumer:
         while True:
             try:
                 outcome = await self._apply(record, event)
-            except DATABASE_AWAY as exc:
-                # Not the event's fault: wait for the database however long it takes (the
-                # partition waits too, keeping order); dead-lettering here would park good
-                # events that then need a manual replay.
-                _log.warning("event_waits_for_database", consumer=self.name, error=repr(exc))
-                if self._stopping:
-                    raise
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
             except Exception as exc:
+                if database_away(exc):
+                    # Not the event's fault: wait for the database however long it takes (the
+                    # partition waits too, keeping order); dead-lettering here would park good
+                    # events that then need a manual replay.
+                    _log.warning("event_waits_for_database", consumer=self.name, error=repr(exc))
+                    if self._stopping:
+                        raise
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 5.0)
+                    continue
                 attempt += 1
                 _log.warning(
                     "event_handler_failed",

@@ -15,6 +15,7 @@ per partition, instead of awaiting a send per message.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -117,6 +118,13 @@ async def queue_all(publisher: Publisher, messages: Sequence[Message]) -> Awaita
     return asyncio.gather(*acks)
 
 
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    """Nothing waits for this future any more; its error (if any) was or will be logged by
+    the relay that sends its rows again."""
+    if not future.cancelled():
+        future.exception()
+
+
 class OutboxRelay:
     """Publish outbox rows of one database; run :meth:`run` as a background task."""
 
@@ -126,6 +134,7 @@ class OutboxRelay:
         dsn: str,
         publisher_factory: Callable[[], Publisher],
         batch_size: int = 500,
+        max_in_flight: int = 4,
         poll_interval_s: float = 1.0,
         retention_s: float = 3600.0,
         topic_prefix: str = "",
@@ -133,6 +142,7 @@ class OutboxRelay:
         self._dsn = dsn
         self._publisher_factory = publisher_factory
         self._batch_size = batch_size
+        self._max_in_flight = max_in_flight
         self._poll_interval_s = poll_interval_s
         self._retention_s = retention_s
         self._topic_prefix = topic_prefix
@@ -190,34 +200,50 @@ class OutboxRelay:
                 await conn.close()
 
     async def _pump(self, conn: DbConnection, publisher: Publisher) -> None:
-        """Claim, hand over, and while Kafka acknowledges one batch claim and hand over the
-        next: the database round trip and the broker's overlap. A batch is handed over only
-        after the one before it (so per-partition order is kept) and marked only once
-        acknowledged; if an ack fails, the error ends this leadership and every unmarked row
-        is sent again (consumers drop what they already applied)."""
-        last_purge = 0.0
-        in_flight: tuple[list[asyncpg.Record], Awaitable[Any]] | None = None
+        """Claim and hand over batches without waiting for Kafka's acknowledgements, up to
+        ``max_in_flight`` at a time: new rows go out as soon as they are committed (a wake-up
+        does not wait for the previous batch's ack: that wait was the largest part of the
+        commit-to-consumer latency) and a backlog streams with claims and broker round trips
+        overlapping. Batches are handed over in claim order, so per-partition order is kept
+        (the idempotent producer sends one batch per partition at a time, in order); a batch
+        is marked only once acknowledged, and all before it too. If an ack fails, the error
+        ends this leadership and every unmarked row is sent again (consumers drop what they
+        already applied)."""
+        last_purge = last_observed = 0.0
+        in_flight: collections.deque[tuple[list[asyncpg.Record], asyncio.Future[Any]]] = (
+            collections.deque()
+        )
         try:
             while not self._stopping:
                 self._wake.clear()
-                rows = await self._claim(
-                    conn, [r["seq"] for r in in_flight[0]] if in_flight else []
-                )
-                handed = (rows, await self._hand_over(publisher, rows)) if rows else None
-                if in_flight is not None:
-                    await in_flight[1]
-                    self._acknowledged(in_flight[0])
-                in_flight = handed
+                rows: list[asyncpg.Record] = []
+                if len(in_flight) < self._max_in_flight:
+                    rows = await self._claim(conn, [r["seq"] for b, _ in in_flight for r in b])
+                    if rows:
+                        acked = asyncio.ensure_future(await self._hand_over(publisher, rows))
+                        in_flight.append((rows, acked))
+                while in_flight and in_flight[0][1].done():
+                    self._acknowledged(*in_flight.popleft())
                 if time.monotonic() - last_purge > 60:
                     await self._purge(conn)
                     last_purge = time.monotonic()
-                if in_flight is None and not self._acked:  # drained, all marked
+                if len(rows) == self._batch_size and len(in_flight) < self._max_in_flight:
+                    continue  # a backlog: claim the next batch at once
+                if in_flight:  # the oldest ack, or new rows, whichever comes first
+                    await self._sleep(self._poll_interval_s, in_flight[0][1])
+                    continue
+                if self._acked:  # mark them before going idle
+                    continue
+                if time.monotonic() - last_observed > 1.0:
                     await self._observe_backlog(conn)
-                    await self._sleep(self._poll_interval_s)
-            if in_flight is not None:
-                await in_flight[1]
-                self._acknowledged(in_flight[0])
+                    last_observed = time.monotonic()
+                await self._sleep(self._poll_interval_s)
+            while in_flight:
+                await in_flight[0][1]
+                self._acknowledged(*in_flight.popleft())
         finally:
+            for _, pending in in_flight:  # leadership lost: their rows are sent again
+                pending.add_done_callback(_retrieved)
             if self._acked and not conn.is_closed():  # mark what Kafka acknowledged
                 with contextlib.suppress(Exception):
                     await conn.execute(
@@ -232,7 +258,7 @@ class OutboxRelay:
         rows = await self._claim(conn, [])
         if rows:
             await (await self._hand_over(publisher, rows))
-            self._acknowledged(rows)
+            self._acknowledged(rows, None)
         return len(rows)
 
     async def _claim(self, conn: DbConnection, in_flight: list[int]) -> list[asyncpg.Record]:
@@ -258,8 +284,11 @@ class OutboxRelay:
         )
         return acked
 
-    def _acknowledged(self, rows: list[asyncpg.Record]) -> None:
-        """Kafka has these rows: the next claim marks them."""
+    def _acknowledged(self, rows: list[asyncpg.Record], acked: asyncio.Future[Any] | None) -> None:
+        """Kafka has these rows (``acked`` raises if it failed them: the error ends the
+        leadership); the next claim marks them."""
+        if acked is not None:
+            acked.result()
         self._acked += [r["seq"] for r in rows]
         per_topic: dict[str, int] = {}
         for r in rows:
@@ -285,6 +314,14 @@ class OutboxRelay:
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
 
-    async def _sleep(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
+    async def _sleep(self, seconds: float, also: asyncio.Future[Any] | None = None) -> None:
+        """Until woken (new rows committed), ``also`` completes, or ``seconds`` passed."""
+        woken = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait(
+                [woken] if also is None else [woken, also],
+                timeout=seconds,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            woken.cancel()
