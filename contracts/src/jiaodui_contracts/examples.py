@@ -24,6 +24,7 @@ EXAMPLE_STRINGS: dict[str, Callable[[], str]] = {
     r"\*": lambda: "110101********123X",
     r"^jdc_[A-Za-z0-9_-]{8,64}$": lambda: "jdc_0123456789abcdef",
     r"^events:[a-z]+$": lambda: "events:photos",
+    r"^[a-z][a-z0-9_]{0,63}$": lambda: "face_off_centre",
 }
 
 

@@ -2,15 +2,20 @@
 
 Keyed by record: a record's photo history (linked, replaced, confirmed, disputed)
 stays in order. ``account_id`` is carried where a student acted or is addressed.
+Machine checks (DESIGN §9) publish ``PhotoChecked`` with the verdict and findings, never an
+embedding or image bytes; the college office's request for a new photo publishes
+``PhotoRecaptureRequested`` (corrections opens an erratum for it).
 A photo that links to no record emits nothing: it has no owner to tell, and the
 photographer sees why in the batch report (``GET /v1/batches/{id}``).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from jiaodui_contracts._base import Day, Event, PhotoKind, Timestamp, Uuid
+from pydantic import BaseModel, Field, StringConstraints
+
+from jiaodui_contracts._base import FROZEN, Day, Event, PhotoKind, Timestamp, Uuid
 
 
 class _PhotoEvent(Event):
@@ -72,3 +77,47 @@ class DeadlineReminderDue(_PhotoEvent):
     confirm_until: Timestamp
     stage: Literal["first", "last"]
     due_on: Day
+
+
+Verdict = Literal["pass", "fail", "uncertain", "anomaly"]
+FindingCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+"""A finding's code: a snake_case name such as ``no_face`` or ``too_dark``."""
+
+
+class PhotoFinding(BaseModel):
+    """One thing a machine check found, with the measured value when there is one."""
+
+    model_config = FROZEN
+    code: FindingCode
+    value: float | str | None = None
+
+
+class PhotoChecked(_PhotoEvent):
+    """The machine checks of a linked photo finished (one face, the photo rules and, for a
+    graduation photo whose record has an admission photo, the comparison of the two).
+
+    ``verdict``: ``pass``/``fail``/``uncertain`` compare the two photos (same person, not the
+    same, undecided); ``anomaly``: no usable face or a finding that blocks the photo; null:
+    nothing to compare and nothing blocking. Anything but ``pass`` and null waits for the
+    college office's review. A graduation photo is published again when the admission photo
+    it was compared with changes."""
+
+    TYPE: ClassVar[str] = "jiaodui.photos.PhotoChecked.v1"
+    photo_id: Uuid
+    kind: PhotoKind
+    verdict: Verdict | None
+    findings: list[PhotoFinding] = Field(default_factory=list)
+    checked_at: Timestamp
+
+
+class PhotoRecaptureRequested(_PhotoEvent):
+    """The college office reviewed a checked photo and asked for a new one (an erratum opens;
+    the photographer's next photo of this kind replaces it and is checked again)."""
+
+    TYPE: ClassVar[str] = "jiaodui.photos.PhotoRecaptureRequested.v1"
+    photo_id: Uuid
+    kind: PhotoKind
+    reason: str
+    requested_by: Uuid
+    requested_role: Literal["college_staff", "registrar"]
+    requested_at: Timestamp
