@@ -35,6 +35,7 @@ from jiaodui_runtime.kafka import all_topics, ensure_topics, new_producer
 from jiaodui_runtime.logging import configure_logging, get_logger
 from jiaodui_runtime.middleware import RequestContextMiddleware
 from jiaodui_runtime.migrations import Migration, apply_migrations, runtime_migrations
+from jiaodui_runtime.openapi_links import Link, document_links
 from jiaodui_runtime.relay import OutboxRelay
 from jiaodui_runtime.settings import ServiceSettings
 
@@ -76,6 +77,7 @@ class ServiceDefinition:
     background: Sequence[Callable[[ServiceRuntime], Coroutine[Any, Any, None]]] = ()
     close_state: Callable[[ServiceRuntime], Awaitable[None]] | None = None
     title: str = ""
+    links: Sequence[Link] = ()  # the main flows, written into the OpenAPI document
 
 
 async def _start_producer(settings: ServiceSettings, client_id: str) -> AIOKafkaProducer:
@@ -228,6 +230,7 @@ def create_app(definition: ServiceDefinition) -> FastAPI:
     for router in definition.routers:
         app.include_router(router)
     document_problems(app)
+    document_links(app, definition.links)
     return app
 
 

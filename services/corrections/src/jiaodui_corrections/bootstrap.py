@@ -9,7 +9,7 @@ from jiaodui_runtime.blobs import blob_store_from_url
 from jiaodui_runtime.migrations import load_migrations
 from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_app
 
-from jiaodui_corrections.entrypoints import cases, errata, subscriptions, windows
+from jiaodui_corrections.entrypoints import cases, errata, links, subscriptions, windows
 from jiaodui_corrections.jobs import housekeeping
 from jiaodui_corrections.settings import CorrectionsSettings
 from jiaodui_corrections.state import Corrections
@@ -35,6 +35,7 @@ def definition(settings: CorrectionsSettings | None = None) -> ServiceDefinition
         background=[housekeeping],
         migrations=load_migrations("corrections", files("jiaodui_corrections") / "migrations"),
         build_state=build_corrections,
+        links=links.LINKS,
     )
 
 

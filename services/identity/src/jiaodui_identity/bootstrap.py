@@ -18,6 +18,7 @@ from jiaodui_identity.entrypoints import (
     access,
     accounts,
     jwks,
+    links,
     me,
     oauth,
     recovery,
@@ -87,6 +88,7 @@ def definition(settings: IdentitySettings | None = None) -> ServiceDefinition:
         build_state=build_identity,
         close_state=close_identity,
         key_source=lambda rt: rt.state.signer,
+        links=links.LINKS,
     )
 
 

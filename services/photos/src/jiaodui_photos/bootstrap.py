@@ -13,7 +13,7 @@ from jiaodui_runtime.migrations import load_migrations
 from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_app
 
 from jiaodui_photos.adapters.tokens import CachedTokenVerifier
-from jiaodui_photos.entrypoints import batches, photos, stats, subscriptions, windows
+from jiaodui_photos.entrypoints import batches, links, photos, stats, subscriptions, windows
 from jiaodui_photos.jobs import reminders, slot_metrics
 from jiaodui_photos.settings import PhotosSettings
 from jiaodui_photos.state import Photos
@@ -55,6 +55,7 @@ def definition(settings: PhotosSettings | None = None) -> ServiceDefinition:
         close_state=close_photos,
         handlers=subscriptions.handlers,
         background=[reminders, slot_metrics],
+        links=links.LINKS,
     )
 
 

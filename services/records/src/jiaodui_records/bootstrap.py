@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from jiaodui_runtime.migrations import load_migrations
 from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_app
 
-from jiaodui_records.entrypoints import imports, me, records, subscriptions
+from jiaodui_records.entrypoints import imports, links, me, records, subscriptions
 from jiaodui_records.jobs import resume_imports
 from jiaodui_records.settings import RecordsSettings
 from jiaodui_records.state import Records
@@ -33,6 +33,7 @@ def definition(settings: RecordsSettings | None = None) -> ServiceDefinition:
         close_state=close_records,
         handlers=subscriptions.handlers,
         background=[resume_imports],
+        links=links.LINKS,
     )
 
 
