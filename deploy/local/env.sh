@@ -9,6 +9,11 @@ PG_HOME=${JIAODUI_PG_HOME:-/var/tmp/jiaodui-pg-$(printf '%s' "$JIAODUI_ROOT" | m
 PG_PORT=${JIAODUI_PG_PORT:-5432}
 PG_USER=${JIAODUI_PG_USER:-jiaodui}
 PG_PASSWORD=${JIAODUI_PG_PASSWORD:-jiaodui}
+# The PostgreSQL hosts services connect to: the one cluster, or (the failover option,
+# deploy/local/postgres-ha.sh up, writes $STACK_DIR/postgres-ha.env) a primary and its standby,
+# tried in turn for the one that accepts writes
+[ -n "${JIAODUI_PG_HOSTS:-}" ] || [ ! -f "$STACK_DIR/postgres-ha.env" ] || source "$STACK_DIR/postgres-ha.env"
+PG_HOSTS=${JIAODUI_PG_HOSTS:-127.0.0.1:$PG_PORT}
 REDIS_PORT=${JIAODUI_REDIS_PORT:-6379}
 KAFKA_PORT=${JIAODUI_KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${JIAODUI_KAFKA_CONTROLLER_PORT:-9093}

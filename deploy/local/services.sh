@@ -21,7 +21,9 @@ extra_port() { echo $(($(service_port "$1") + ${JIAODUI_EXTRA_PORT_OFFSET:-100})
 _service_env() {
   local name=$1 upper=${1^^}
   echo "JIAODUI_${upper}_HTTP_PORT=${2:-$(service_port "$name")}"
-  echo "JIAODUI_DATABASE_URL=postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$name"
+  local query=""
+  [[ $PG_HOSTS == *,* ]] && query="?target_session_attrs=read-write"  # the failover option
+  echo "JIAODUI_DATABASE_URL=postgresql://$PG_USER:$PG_PASSWORD@$PG_HOSTS/$name$query"
   echo "JIAODUI_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT"
   echo "JIAODUI_KAFKA_PARTITIONS=$KAFKA_PARTITIONS"
   echo "JIAODUI_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0"

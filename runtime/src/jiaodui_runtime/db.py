@@ -18,9 +18,29 @@ DATABASE_AWAY: tuple[type[Exception], ...] = (
     asyncpg.CannotConnectNowError,  # starting up / shutting down
     asyncpg.AdminShutdownError,
     asyncpg.TooManyConnectionsError,
+    # a multi-host DSN (target_session_attrs=read-write) during a failover: the hosts that
+    # answer are all standbys, none promoted yet
+    asyncpg.TargetServerAttributeNotMatched,
 )
 """Errors that say the database is unreachable, not that the request or event is bad:
 consumers wait them out, HTTP answers 503 with Retry-After."""
+
+
+def database_away(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database is unreachable: one of :data:`DATABASE_AWAY`, or
+    asyncpg's "connection is closed" (a statement on a connection that died after it left the
+    pool, or the ROLLBACK of ``async with conn.transaction()`` after the server vanished
+    mid-transaction, which then replaces the error that said so)."""
+    current: BaseException | None = exc
+    for _ in range(8):  # the error, and what it was raised while handling
+        if current is None:
+            return False
+        if isinstance(current, DATABASE_AWAY) or (
+            isinstance(current, asyncpg.InterfaceError) and str(current) == "connection is closed"
+        ):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _jsonb_encode(value: object) -> bytes:

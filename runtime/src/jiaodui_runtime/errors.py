@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from jiaodui_runtime.db import DATABASE_AWAY
+from jiaodui_runtime.db import DATABASE_AWAY, database_away
 from jiaodui_runtime.logging import get_logger
 
 PROBLEM_JSON = "application/problem+json"
@@ -153,6 +153,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         _log.exception("unhandled_error", path=request.url.path)
         return problem_response(Problem(500, "internal_error", "Something went wrong."), request)
 
+    async def on_interface_error(request: Request, exc: Exception) -> ProblemResponse:
+        # a connection that died under the request (see database_away), or a real bug
+        if database_away(exc):
+            return await on_database_away(request, exc)
+        return await on_unexpected(request, exc)
+
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
@@ -160,6 +166,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         app.add_exception_handler(unstorable, on_unstorable_text)
     for away in DATABASE_AWAY:
         app.add_exception_handler(away, on_database_away)
+    app.add_exception_handler(asyncpg.InterfaceError, on_interface_error)
     app.add_exception_handler(Exception, on_unexpected)
 
 

@@ -25,8 +25,10 @@ class StackEndpoints:
     stack_dir: Path | None
 
     def dsn_for(self, database: str) -> str:
-        base, _, _ = self.postgres_admin_dsn.rpartition("/")
-        return f"{base}/{database}"
+        """The DSN of ``database`` on the same server(s), options (``?...``) kept."""
+        base, _, path = self.postgres_admin_dsn.rpartition("/")
+        _, query_mark, query = path.partition("?")
+        return f"{base}/{database}{query_mark}{query}"
 
 
 def _project_root() -> Path:
