@@ -7,7 +7,7 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable
 
-from bench import confirm, events, imports, journeys, matching
+from bench import confirm, events, imports, journeys, matching, photo_checks
 from bench.procs import peak_rss
 from bench.report import Report, Row
 
@@ -24,6 +24,7 @@ SCENARIOS: dict[str, Callable[[], Awaitable[list[Row]]]] = {
     "import": lambda: imports.bulk_import(_rows("BENCH_IMPORT_ROWS")),
     "matching": lambda: matching.matching(_rows("BENCH_MATCH_ROWS")),
     "confirm": confirm.confirmations,
+    "photo_checks": photo_checks.photo_checks,
 }
 
 
