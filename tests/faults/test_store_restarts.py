@@ -29,6 +29,10 @@ RESTART = {
     " && wait_for postgres 60 postgres_ready",
     "redis": "source deploy/local/redis.sh && redis_stop && redis_start"
     " && wait_for redis 60 redis_ready",
+    # its data lost, not only restarted (a replaced node): see also test_redis_loss
+    "redis-wiped": "source deploy/local/redis.sh && redis_stop"
+    ' && find "$REDIS_DIR" -mindepth 1 ! -name redis.conf -exec rm -rf {} +'
+    " && redis_start && wait_for redis 60 redis_ready",
 }
 
 
@@ -106,7 +110,7 @@ def timed(
     return submit_timed
 
 
-@pytest.mark.parametrize("store", ["postgres", "redis"])
+@pytest.mark.parametrize("store", ["postgres", "redis", "redis-wiped"])
 async def test_store_restart_mid_burst_recovers_and_balances_the_books(
     store: str, gateway: httpx.AsyncClient, stack: StackEndpoints
 ) -> None:

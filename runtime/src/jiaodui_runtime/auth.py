@@ -3,6 +3,14 @@
 Identity signs access tokens (EdDSA) and publishes its public keys at
 ``/.well-known/jwks.json``; every service verifies with those keys. Logging out
 puts the token id on a Redis denylist, checked on every request.
+
+Redis may lose its data (a replacement node, a lost disk). The denylist is therefore
+also kept in identity's PostgreSQL (:class:`RevocationLedger`), and Redis holds an
+epoch key that only the owner of that ledger writes, after copying every unexpired
+revocation back into Redis. The epoch travels in the same MGET as the revocation keys
+(no extra round trip): while it is missing, nobody can tell a revoked token from a good
+one, so tokens are refused with 503 ``auth_state_unavailable`` (identity restores the
+denylist at once, the others wait for it: about a second).
 """
 
 from __future__ import annotations
@@ -13,11 +21,13 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import asyncpg
 import httpx
 import jwt
 from redis.asyncio import Redis
 
 from jiaodui_runtime.errors import Problem
+from jiaodui_runtime.logging import get_logger
 
 ALGORITHMS = ["EdDSA"]
 STAFF_ROLES = frozenset({"college_staff", "registrar", "photographer", "support", "ops", "admin"})
@@ -27,6 +37,9 @@ ROLES = STAFF_ROLES | {"student", CLIENT_ROLE}
 
 
 MAX_TOKEN_LIFETIME_S = 7 * 86400
+DENYLIST_EPOCH_KEY = "auth:denylist-epoch"
+"""Present while Redis's denylist is complete: written after a restore from the ledger."""
+_log = get_logger(__name__)
 
 
 def revoked_key(token_id: str) -> str:
@@ -106,18 +119,97 @@ class JwksKeySource:
         self._keys = {k.key_id: k for k in jwks.keys if k.key_id}
 
 
+class RevocationLedger(Protocol):
+    """The durable copy of the denylist: Redis key, value and expiry of every revocation."""
+
+    async def record(self, key: str, value: str, expires_at: float) -> None: ...
+
+    async def unexpired(self) -> list[tuple[str, str, float]]:
+        """``(key, value, expires_at)`` of every revocation still in force."""
+        ...
+
+
+class PgRevocationLedger:
+    """:class:`RevocationLedger` in the service's PostgreSQL (runtime table auth_revocations)."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def record(self, key: str, value: str, expires_at: float) -> None:
+        # a later "revoked before" mark of the same account replaces the earlier one
+        await self._pool.execute(
+            "INSERT INTO auth_revocations (key, value, expires_at)"
+            " VALUES ($1, $2, to_timestamp($3))"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+            " expires_at = greatest(auth_revocations.expires_at, excluded.expires_at)",
+            key,
+            value,
+            expires_at,
+        )
+
+    async def unexpired(self) -> list[tuple[str, str, float]]:
+        async with self._pool.acquire() as conn:
+            await conn.execute("DELETE FROM auth_revocations WHERE expires_at < now()")
+            rows = await conn.fetch(
+                "SELECT key, value, extract(epoch FROM expires_at)::float8 AS expires_at"
+                " FROM auth_revocations"
+            )
+        return [(r["key"], r["value"], r["expires_at"]) for r in rows]
+
+
 def _unauthenticated(detail: str) -> Problem:
     return Problem(401, "unauthenticated", detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-class TokenVerifier:
-    """Turns a bearer token into a :class:`Principal`, or a 401 problem."""
+# KEYS: revocation keys. ARGV: value_1, ttl_s_1, value_2, ttl_s_2, ... Keeps the greater
+# value: a "revoked before" mark written since the wipe is newer than the ledger's copy.
+_RESTORE = """
+for i, key in ipairs(KEYS) do
+  local value = ARGV[2 * i - 1]
+  local current = redis.call('GET', key)
+  if not current or tonumber(current) < tonumber(value) then
+    redis.call('SET', key, value, 'EX', tonumber(ARGV[2 * i]))
+  end
+end
+return #KEYS
+"""
 
-    def __init__(self, *, keys: KeySource, redis: Redis, issuer: str, audience: str) -> None:
+
+def _denylist_unavailable() -> Problem:
+    return Problem(
+        503,
+        "auth_state_unavailable",
+        "Signed-out sessions cannot be told apart just now; try again in a moment.",
+        headers={"Retry-After": "1"},
+    )
+
+
+class TokenVerifier:
+    """Turns a bearer token into a :class:`Principal`, or a 401 problem.
+
+    ``require_epoch``: refuse every token (503) while Redis lacks :data:`DENYLIST_EPOCH_KEY`,
+    i.e. after Redis lost its data and before the denylist was restored. ``ledger``: where
+    revocations are also kept (identity's); its holder restores the denylist itself.
+    """
+
+    def __init__(
+        self,
+        *,
+        keys: KeySource,
+        redis: Redis,
+        issuer: str,
+        audience: str,
+        require_epoch: bool = False,
+        ledger: RevocationLedger | None = None,
+    ) -> None:
         self._keys = keys
         self._redis = redis
         self._issuer = issuer
         self._audience = audience
+        self._require_epoch = require_epoch or ledger is not None
+        self._ledger = ledger
+        self._restoring = asyncio.Lock()
+        self._restore_script = redis.register_script(_RESTORE)
 
     async def verify(self, token: str) -> Principal:
         try:
@@ -142,13 +234,7 @@ class TokenVerifier:
             raise _unauthenticated("The token is not valid.") from exc
         if claims.get("role") not in ROLES:
             raise _unauthenticated("The token carries no known role.")
-        revoked, revoked_before = await self._redis.mget(
-            revoked_key(claims["jti"]), revoked_before_key(claims["sub"])
-        )
-        if revoked is not None or (
-            revoked_before is not None and float(claims["iat"]) <= float(revoked_before)
-        ):
-            raise _unauthenticated("The token was revoked.")
+        await self.ensure_not_revoked(claims["jti"], claims["sub"], float(claims["iat"]))
         return Principal(
             account_id=claims["sub"],
             role=claims["role"],
@@ -160,15 +246,80 @@ class TokenVerifier:
             scopes=frozenset(str(claims.get("scope") or "").split()),
         )
 
+    async def ensure_not_revoked(self, token_id: str, account_id: str, issued_at: float) -> None:
+        """401 when the token was revoked; 503 while the denylist cannot be trusted."""
+        keys = (revoked_key(token_id), revoked_before_key(account_id), DENYLIST_EPOCH_KEY)
+        revoked, revoked_before, epoch = await self._redis.mget(*keys)
+        if epoch is None and self._require_epoch:
+            if self._ledger is None:
+                raise _denylist_unavailable()
+            await self.restore_denylist()
+            revoked, revoked_before, epoch = await self._redis.mget(*keys)
+        if revoked is not None or (
+            revoked_before is not None and issued_at <= float(revoked_before)
+        ):
+            raise _unauthenticated("The token was revoked.")
+
     async def revoke(self, principal: Principal) -> None:
         """End one session (logout): its token id goes on the denylist until it expires."""
-        ttl = max(1, principal.expires_at - int(time.time()))
-        await self._redis.set(revoked_key(principal.token_id), b"1", ex=ttl)
+        await self._put(revoked_key(principal.token_id), "1", float(principal.expires_at))
 
     async def revoke_all(self, account_id: str) -> None:
         """End every session of an account (password reset, released identity)."""
-        await self._redis.set(
+        now = time.time()
+        await self._put(
             revoked_before_key(account_id),
-            f"{math.floor(time.time() * 1000) / 1000:.3f}",
-            ex=MAX_TOKEN_LIFETIME_S,
+            f"{math.floor(now * 1000) / 1000:.3f}",
+            now + MAX_TOKEN_LIFETIME_S,
         )
+
+    async def _put(self, key: str, value: str, expires_at: float) -> None:
+        # the ledger first: a Redis that loses its data after this SET gets it back from there
+        if self._ledger is not None:
+            await self._ledger.record(key, value, expires_at)
+        ttl = max(1, math.ceil(expires_at - time.time()))
+        await self._redis.set(key, value, ex=ttl)
+
+    async def denylist_intact(self) -> bool:
+        return bool(await self._redis.exists(DENYLIST_EPOCH_KEY))
+
+    async def restore_denylist(self) -> int:
+        """Copy every unexpired revocation from the ledger into Redis, then write the epoch.
+
+        Read after the epoch was found missing, so every revocation committed before Redis
+        lost its data is in what is read; later ones reach the new Redis by themselves.
+        """
+        if self._ledger is None:
+            raise _denylist_unavailable()
+        async with self._restoring:
+            if await self.denylist_intact():
+                return 0
+            started = time.monotonic()
+            entries = await self._ledger.unexpired()
+            now = time.time()
+            live = [(k, v, math.ceil(e - now)) for k, v, e in entries if e - now >= 1]
+            for i in range(0, len(live), 2000):
+                chunk = live[i : i + 2000]
+                await self._restore_script(
+                    keys=[k for k, _, _ in chunk],
+                    args=[x for _, v, ttl in chunk for x in (v, ttl)],
+                )
+            await self._redis.set(DENYLIST_EPOCH_KEY, f"{now:.3f}")
+            _log.warning(
+                "denylist_restored",
+                revocations=len(entries),
+                took_ms=round((time.monotonic() - started) * 1000, 1),
+            )
+            return len(entries)
+
+    async def guard_denylist(self, interval_s: float = 0.5) -> None:
+        """Background loop of the ledger's holder: restore the denylist whenever Redis lost it."""
+        while True:
+            try:
+                if not await self.denylist_intact():
+                    await self.restore_denylist()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # Redis or PostgreSQL away: the next round tries again
+                _log.warning("denylist_guard_failed", error=repr(exc))
+            await asyncio.sleep(interval_s)

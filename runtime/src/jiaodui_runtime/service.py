@@ -26,7 +26,7 @@ from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from jiaodui_runtime.auth import JwksKeySource, KeySource, TokenVerifier
+from jiaodui_runtime.auth import JwksKeySource, KeySource, PgRevocationLedger, TokenVerifier
 from jiaodui_runtime.consumer import AnyHandler, EventConsumer
 from jiaodui_runtime.db import create_pool
 from jiaodui_runtime.errors import document_problems, install_problem_handlers
@@ -77,6 +77,9 @@ class ServiceDefinition:
     background: Sequence[Callable[[ServiceRuntime], Coroutine[Any, Any, None]]] = ()
     close_state: Callable[[ServiceRuntime], Awaitable[None]] | None = None
     title: str = ""
+    keeps_revocations: bool = False
+    """The token issuer (identity): revocations also go to its PostgreSQL, and it restores
+    Redis's denylist from there whenever Redis lost its data (see jiaodui_runtime.auth)."""
     links: Sequence[Link] = ()  # the main flows, written into the OpenAPI document
 
 
@@ -122,29 +125,34 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
         topics=all_topics(prefix=s.kafka_topic_prefix),
     )
     producer = await _start_producer(s, client_id)
+    ledger = PgRevocationLedger(pool) if definition.keeps_revocations else None
+
+    def verifier(keys: KeySource) -> TokenVerifier:
+        return TokenVerifier(
+            keys=keys,
+            redis=redis,
+            issuer=s.jwt_issuer,
+            audience=s.jwt_audience,
+            require_epoch=s.auth_require_denylist_epoch,
+            ledger=ledger,
+        )
+
     rt = ServiceRuntime(
         settings=s,
         pool=pool,
         redis=redis,
         http=http,
         producer=producer,
-        verifier=TokenVerifier(
-            keys=JwksKeySource(s.jwks_url, http),
-            redis=redis,
-            issuer=s.jwt_issuer,
-            audience=s.jwt_audience,
-        ),
+        verifier=verifier(JwksKeySource(s.jwks_url, http)),
     )
     try:
         if definition.build_state is not None:
             rt.state = await definition.build_state(rt)
         if definition.key_source is not None:
-            rt.verifier = TokenVerifier(
-                keys=definition.key_source(rt),
-                redis=redis,
-                issuer=s.jwt_issuer,
-                audience=s.jwt_audience,
-            )
+            rt.verifier = verifier(definition.key_source(rt))
+        if ledger is not None:
+            guard = rt.verifier.guard_denylist()
+            rt.tasks.append(asyncio.create_task(guard, name=f"{name}-denylist-guard"))
         rt.relay = OutboxRelay(
             dsn=s.database_url,
             publisher_factory=lambda: new_producer(

@@ -45,6 +45,9 @@ class ServiceSettings(BaseSettings):
     kafka_topic_prefix: str = ""
 
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # refuse tokens (503 auth_state_unavailable) while Redis lost its denylist and identity
+    # has not restored it yet; off only where no identity writes the epoch (a lone service)
+    auth_require_denylist_epoch: bool = True
 
     identity_hash_secret: SecretStr = SecretStr(DEV_IDENTITY_HASH_SECRET)
     collection_code_secret: SecretStr = SecretStr(DEV_COLLECTION_CODE_SECRET)

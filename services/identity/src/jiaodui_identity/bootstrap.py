@@ -7,7 +7,7 @@ from importlib.resources import files
 import httpx
 from fastapi import FastAPI
 from jiaodui_runtime.migrations import load_migrations
-from jiaodui_runtime.ratelimit import RateLimiter
+from jiaodui_runtime.ratelimit import CounterLedger, RateLimiter
 from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_app
 
 from jiaodui_identity.adapters.oidc import OidcClient
@@ -52,7 +52,8 @@ async def build_identity(rt: ServiceRuntime) -> Identity:
         ),
         signer=signer,
         sms_codes=SmsCodes(rt.redis, settings.identity_hash_key),
-        limiter=RateLimiter(rt.redis, "identity"),
+        # counted in PostgreSQL too: a Redis that lost its data gets them back
+        limiter=RateLimiter(rt.redis, "identity", ledger=CounterLedger(rt.pool)),
         redis=rt.redis,
         pool=rt.pool,
         campus_http=campus_http,
@@ -89,6 +90,7 @@ def definition(settings: IdentitySettings | None = None) -> ServiceDefinition:
         close_state=close_identity,
         key_source=lambda rt: rt.state.signer,
         links=links.LINKS,
+        keeps_revocations=True,
     )
 
 

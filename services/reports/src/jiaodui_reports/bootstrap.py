@@ -7,7 +7,7 @@ from importlib.resources import files
 from fastapi import FastAPI
 from jiaodui_runtime.blobs import blob_store_from_url
 from jiaodui_runtime.migrations import load_migrations
-from jiaodui_runtime.ratelimit import RateLimiter
+from jiaodui_runtime.ratelimit import CounterLedger, RateLimiter
 from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_app
 from jiaodui_runtime.signing_keys import load_or_create_keys
 
@@ -28,7 +28,7 @@ async def build_reports(rt: ServiceRuntime) -> Reports:
         settings=settings,
         signer=ReportSigner(keys),
         blobs=blob_store_from_url(settings.blob_store_url),
-        limiter=RateLimiter(rt.redis, "reports"),
+        limiter=RateLimiter(rt.redis, "reports", ledger=CounterLedger(rt.pool)),
         http=rt.http,
         font_path=find_font(settings.font_paths),
     )

@@ -18,6 +18,8 @@ from jiaodui_identity.state import SOURCE, Identity
 
 FAILURES_BEFORE_LOCK = 5
 LOCK_FOR = timedelta(minutes=15)
+# the fifth failure within the window is refused by this limit: it locks the account
+ACCOUNT_FAILURES = [Limit(FAILURES_BEFORE_LOCK - 1, int(LOCK_FOR.total_seconds()))]
 
 
 def failure_limits(idn: Identity) -> list[Limit]:
@@ -102,7 +104,7 @@ async def log_in(
         raise _invalid()
     if account["disabled_at"] is not None:
         raise _disabled()
-    await idn.redis.delete(_failures_key(account["id"]))
+    await idn.limiter.reset(_failures_key(account["id"]), ACCOUNT_FAILURES)
     if idn.passwords.needs_rehash(account["password_hash"]):
         async with pool.acquire() as conn:
             await store.replace_password(conn, account["id"], await idn.passwords.hash(password))
@@ -116,13 +118,11 @@ async def log_in(
 
 
 async def _count_failure(pool: asyncpg.Pool, idn: Identity, account: asyncpg.Record) -> None:
-    redis = idn.redis
+    # counted by the limiter (kept in PostgreSQL too): a wiped Redis does not forget them
     key = _failures_key(account["id"])
-    failures = int(await redis.incr(key))
-    await redis.expire(key, int(LOCK_FOR.total_seconds()))
-    if failures < FAILURES_BEFORE_LOCK:
+    if await idn.limiter.hit(key, ACCOUNT_FAILURES) is None:
         return
-    await redis.delete(key)
+    await idn.limiter.reset(key, ACCOUNT_FAILURES)
     until = datetime.now(UTC) + LOCK_FOR
     async with pool.acquire() as conn, conn.transaction():
         await store.lock_account(conn, account["id"], until)
