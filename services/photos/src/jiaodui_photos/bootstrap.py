@@ -13,8 +13,16 @@ from jiaodui_runtime.migrations import load_migrations
 from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_app
 
 from jiaodui_photos.adapters.tokens import CachedTokenVerifier
-from jiaodui_photos.entrypoints import batches, links, photos, stats, subscriptions, windows
-from jiaodui_photos.jobs import reminders, slot_metrics
+from jiaodui_photos.entrypoints import (
+    batches,
+    links,
+    photos,
+    reviews,
+    stats,
+    subscriptions,
+    windows,
+)
+from jiaodui_photos.jobs import photo_checks, reminders, slot_metrics
 from jiaodui_photos.settings import PhotosSettings
 from jiaodui_photos.state import Photos
 
@@ -49,12 +57,12 @@ async def close_photos(rt: ServiceRuntime) -> None:
 def definition(settings: PhotosSettings | None = None) -> ServiceDefinition:
     return ServiceDefinition(
         settings=settings or PhotosSettings(),
-        routers=[batches.router, windows.router, photos.router, stats.router],
+        routers=[batches.router, windows.router, photos.router, reviews.router, stats.router],
         migrations=load_migrations("photos", files("jiaodui_photos") / "migrations"),
         build_state=build_photos,
         close_state=close_photos,
         handlers=subscriptions.handlers,
-        background=[reminders, slot_metrics],
+        background=[reminders, slot_metrics, photo_checks],
         links=links.LINKS,
     )
 

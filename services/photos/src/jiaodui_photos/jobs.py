@@ -17,10 +17,15 @@ from jiaodui_runtime.logging import get_logger
 from jiaodui_runtime.metrics import replace_gauge
 from jiaodui_runtime.outbox import add_many_to_outbox
 from jiaodui_runtime.service import ServiceRuntime
+from jiaodui_runtime.workqueue import run_queue_workers
 
+from jiaodui_photos.adapters.face_checks import FaceCheckPool
+from jiaodui_photos.checks.settings import CheckSettings
 from jiaodui_photos.domain.windows import reminder_stage
-from jiaodui_photos.metrics import PHOTO_SLOTS, slot_values
+from jiaodui_photos.metrics import PHOTO_CHECK_QUEUE, PHOTO_SLOTS, slot_values
+from jiaodui_photos.service_layer.checks import check_queued
 from jiaodui_photos.state import SOURCE, Photos
+from jiaodui_photos.store import checks as checks_store
 from jiaodui_photos.store import metrics as metrics_store
 from jiaodui_photos.store import reminders as store
 
@@ -93,9 +98,37 @@ async def slot_metrics(rt: ServiceRuntime) -> None:
         try:
             async with rt.pool.acquire() as conn:
                 rows = await metrics_store.slot_counts(conn)
+                queued = await checks_store.queued_count(conn)
             replace_gauge(PHOTO_SLOTS, slot_values(rows))
+            PHOTO_CHECK_QUEUE.set(queued)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             _log.warning("slot_metrics_failed", error=repr(exc))
         await asyncio.sleep(ph.settings.slot_metrics_interval_s)
+
+
+async def photo_checks(rt: ServiceRuntime) -> None:
+    """The machine checks' workers: ``checker_workers`` processes, each fed by its own loop
+    that claims ``checker_batch`` queued checks at a time (the queue is the back-pressure:
+    a batch of thousands waits there, requests are not slowed by it)."""
+    ph: Photos = rt.state
+    s = ph.settings
+    if s.checker_workers <= 0:
+        return
+    check_settings = CheckSettings()
+    pool = FaceCheckPool(check_settings, workers=s.checker_workers, niceness=s.checker_niceness)
+
+    async def drain() -> int:
+        return await check_queued(ph, pool.analyse, limit=s.checker_batch, settings=check_settings)
+
+    try:
+        await run_queue_workers(
+            dsn=s.database_url,
+            channel=checks_store.CHANNEL,
+            drain=drain,
+            concurrency=s.checker_workers,
+            poll_interval_s=s.checker_poll_interval_s,
+        )
+    finally:
+        pool.close()

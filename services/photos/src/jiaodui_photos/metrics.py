@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from prometheus_client import Gauge
+from prometheus_client import Counter, Gauge, Histogram
 
 from jiaodui_photos.domain.answers import SlotStatus
 
@@ -32,3 +32,14 @@ def slot_values(rows: Iterable[Row]) -> dict[tuple[str, ...], float]:
             values.setdefault((*group, status.value), 0.0)
         values[(*group, row["status"])] = float(row["n"])
     return values
+
+
+PHOTO_CHECKS = Counter(
+    "photos_checks_total", "Machine checks of photos by outcome (verdict, or none)", ["outcome"]
+)
+PHOTO_CHECK_SECONDS = Histogram(
+    "photos_check_seconds",
+    "One photo's machine check in the worker pool (image read, dlib, rules)",
+    buckets=(0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10),
+)
+PHOTO_CHECK_QUEUE = Gauge("photos_check_queue", "Photo checks queued and not yet done")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from jiaodui_runtime.settings import ServiceSettings
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 
@@ -39,6 +39,14 @@ class PhotosSettings(ServiceSettings):
     reminder_last_days: float = 1.0
     slot_metrics_interval_s: float = 15.0  # how often photos_slots is refreshed
     image_max_age_s: int = 3600
+
+    # machine checks (DESIGN §9; thresholds: JIAODUI_PHOTOS_CHECK_*, checks/settings.py):
+    # worker processes per instance (0: this instance checks nothing), checks claimed per
+    # transaction, the poll that backs up NOTIFY, and how much the workers yield to requests
+    checker_workers: int = Field(default=1, ge=0, le=64)
+    checker_batch: int = Field(default=4, ge=1, le=100)
+    checker_poll_interval_s: float = 2.0
+    checker_niceness: int = Field(default=5, ge=0, le=19)
 
     @model_validator(mode="before")
     @classmethod

@@ -12,6 +12,7 @@ from jiaodui_contracts.photos import (
     PhotoConfirmed,
     PhotoDisputed,
     PhotoLinked,
+    PhotoRecaptureRequested,
     PhotoReplaced,
 )
 from jiaodui_contracts.records import (
@@ -52,6 +53,11 @@ async def on_photo_disputed(conn: DbConnection, event: CloudEvent, data: Contrac
     await events.on_photo_disputed(conn, data)
 
 
+async def on_recapture_requested(conn: DbConnection, event: CloudEvent, data: Contract) -> None:
+    assert isinstance(data, PhotoRecaptureRequested)
+    await events.on_recapture_requested(conn, data)
+
+
 async def on_new_photo(conn: DbConnection, event: CloudEvent, data: Contract) -> None:
     """A re-captured (replaced) or newly linked photo settles an approved photo item, and so
     does the student confirming the photo after a metadata-only fix (no new photo comes)."""
@@ -88,6 +94,7 @@ def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
         IdentityMatched.TYPE: Batched(on_matched),
         IdentityUnmatched.TYPE: Batched(on_unmatched),
         PhotoDisputed.TYPE: on_photo_disputed,
+        PhotoRecaptureRequested.TYPE: on_recapture_requested,
         PhotoReplaced.TYPE: on_new_photo,
         PhotoLinked.TYPE: on_new_photo,
         PhotoConfirmed.TYPE: on_new_photo,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from jiaodui_contracts.corrections import ErrataApplied
-from jiaodui_contracts.photos import PhotoDisputed
+from jiaodui_contracts.photos import PhotoDisputed, PhotoRecaptureRequested
 from jiaodui_contracts.records import (
     IdentityMatched,
     IdentityUnmatched,
@@ -105,6 +105,31 @@ async def settle(
 
 async def on_photo_disputed(conn: DbConnection, data: PhotoDisputed) -> None:
     """The student said a photo is wrong: the college office gets an erratum for it."""
+    await _photo_erratum(
+        conn, data, account_id=data.account_id, actor_id=data.account_id, actor_role="student",
+        at=data.disputed_at,
+    )  # fmt: skip
+
+
+async def on_recapture_requested(conn: DbConnection, data: PhotoRecaptureRequested) -> None:
+    """The college office reviewed a machine-checked photo and wants a new one: the same
+    erratum a dispute opens (the student's own form joins it; the new photo settles it)."""
+    owners = await replica.owners(conn, uuid.UUID(data.record_id))
+    await _photo_erratum(
+        conn, data, account_id=owners[0] if owners else None, actor_id=data.requested_by,
+        actor_role=data.requested_role, at=data.requested_at,
+    )  # fmt: skip
+
+
+async def _photo_erratum(
+    conn: DbConnection,
+    data: PhotoDisputed | PhotoRecaptureRequested,
+    *,
+    account_id: str | None,
+    actor_id: str,
+    actor_role: str,
+    at: datetime,
+) -> None:
     record_id = uuid.UUID(data.record_id)
     item = {
         "field": f"{data.kind}_photo",
@@ -117,8 +142,8 @@ async def on_photo_disputed(conn: DbConnection, data: PhotoDisputed) -> None:
         if existing["status"] == ErratumStatus.FILED and item["field"] not in fields:
             await store.set_items(conn, existing["erratum_id"], [*existing["items"], item])
             await history.add(
-                conn, existing["erratum_id"], "item_added", actor_id=data.account_id,
-                actor_role="student", detail={"field": item["field"], "from": "photo_dispute"},
+                conn, existing["erratum_id"], "item_added", actor_id=actor_id,
+                actor_role=actor_role, detail={"field": item["field"], "from": "photo_dispute"},
             )  # fmt: skip
         return
     record = await replica.record(conn, record_id)
@@ -130,9 +155,9 @@ async def on_photo_disputed(conn: DbConnection, data: PhotoDisputed) -> None:
     }
     erratum_id = uuid.uuid4()
     inserted = await store.insert(
-        conn, erratum_id=erratum_id, record=base, account_id=data.account_id,
-        filed_by=data.account_id, filed_by_role="student", items=[item],
-        note=None, filed_at=data.disputed_at, origin="photo_dispute",
+        conn, erratum_id=erratum_id, record=base, account_id=account_id,
+        filed_by=actor_id, filed_by_role=actor_role, items=[item],
+        note=None, filed_at=at, origin="photo_dispute",
     )  # fmt: skip
     if inserted:
-        await record_filing(conn, erratum_id, data.account_id, "student")
+        await record_filing(conn, erratum_id, actor_id, actor_role)

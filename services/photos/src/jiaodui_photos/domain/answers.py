@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from jiaodui_photos.domain.checks import CheckState, confirmable
 from jiaodui_photos.domain.windows import Phase, answers_allowed
 
 
@@ -29,6 +30,7 @@ def decide_answer(
     owner_id: str | None,
     caller_id: str,
     phase: Phase,
+    check: CheckState = CheckState.PASSED,
 ) -> bool:
     """True: apply the answer; False: it was given already (answer the same, emit nothing)."""
     if owner_id is None or owner_id != caller_id:
@@ -41,4 +43,11 @@ def decide_answer(
         raise AnswerError(
             409, f"already_{current.value}", f"The photo was already {current.value}."
         )
+    if wanted == SlotStatus.CONFIRMED and not confirmable(check):
+        # disputing never waits; confirming waits for the machine checks and the office
+        if check == CheckState.UNDER_REVIEW:
+            raise AnswerError(
+                409, "under_review", "The photo is being reviewed by the college office."
+            )
+        raise AnswerError(409, "check_running", "The photo is still being checked.")
     return True

@@ -35,7 +35,10 @@ class ManifestRow:
 def parse_manifest(text: str, *, max_rows: int) -> list[ManifestRow]:
     """Rows of a manifest CSV (header row required); raises ManifestError when unusable."""
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
-    header = tuple(h.strip() for h in reader.fieldnames or ())
+    try:
+        header = tuple(h.strip() for h in reader.fieldnames or ())
+    except csv.Error as exc:  # the header row itself (a stray carriage return in a cell)
+        raise ManifestError(f"unreadable CSV: {exc}") from exc
     by_code = set(BY_CODE) <= set(header)
     if not by_code and not set(BY_IDENTITY) <= set(header):
         raise ManifestError("the header names neither the identity nor the code columns")

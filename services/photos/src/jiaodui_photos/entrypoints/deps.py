@@ -59,3 +59,5 @@ RecordReader = Annotated[
     Principal,
     Depends(require_roles("registrar", "college_staff", "support", "ops", "admin")),
 ]
+# the machine checks' review queue: college offices and the registrar, in scope
+Reviewer = Annotated[Principal, Depends(require_roles("college_staff", "registrar"))]

@@ -12,6 +12,8 @@ SlotState = Literal["missing", "pending", "confirmed", "disputed"]
 Phase = Literal["open", "closed", "recheck", "over"]
 FileStatus = Literal["linked", "unlinked", "invalid"]
 BatchStatus = Literal["processing", "done", "interrupted"]
+CheckStateName = Literal["running", "passed", "under_review", "accepted"]
+ReviewVerdict = Literal["fail", "uncertain", "anomaly"]
 UnlinkedReason = Literal["no_record", "name_mismatch", "student_number_mismatch", "id_mismatch"]
 # a moment in the display zone (Asia/Shanghai), with its offset: 2026-03-17T23:59:59+08:00
 DisplayTime = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
@@ -27,12 +29,20 @@ class BatchAccepted(Read):
     batch_id: str
 
 
+class FindingRead(Read):
+    code: str = Field(description="What the machine check found: no_face, too_dark, …")
+    value: float | str | None = Field(description="The measured value, when there is one.")
+
+
 class BatchFileRead(Read):
     file: str
     photo_id: str | None
     status: FileStatus
     reason: str | None = Field(
         description="Why the file is invalid (a check's code) or its photo unlinked."
+    )
+    findings: list[FindingRead] | None = Field(
+        description="The machine check's findings once the photo is checked (DESIGN §9)."
     )
 
 
@@ -95,6 +105,9 @@ class PhotoSlotRead(Read):
     status: SlotState
     answered_at: DisplayTime | None
     image_url: str | None
+    check: CheckStateName | None = Field(
+        description="The machine check: confirm waits for passed or accepted (DESIGN §9)."
+    )
 
 
 class RecordPhotosRead(Read):
@@ -167,3 +180,36 @@ class StatsRead(Read):
     colleges: list[CollegeProgress] = Field(description="Per institution and college.")
     totals: KindCounts
     unlinked_photos: int
+
+
+class ReviewRead(Read):
+    photo_id: str
+    record_id: str
+    kind: Kind
+    institution_code: str
+    college: str
+    class_name: str | None
+    name: str
+    student_number: str
+    verdict: ReviewVerdict
+    distance: float | None = Field(description="Euclidean distance of the two faces' embeddings.")
+    findings: list[FindingRead]
+    checked_at: datetime
+    image_url: str
+    other_photo_id: str | None = Field(description="The record's photo of the other kind.")
+    other_image_url: str | None
+
+
+class ReviewPage(Read):
+    items: list[ReviewRead]
+    total: int
+
+
+class ReviewDecision(Read):
+    photo_id: str
+    record_id: str
+    kind: Kind
+    verdict: ReviewVerdict
+    review: Literal["accepted", "recapture"]
+    check: CheckStateName
+    reason: str | None

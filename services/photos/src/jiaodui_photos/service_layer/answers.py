@@ -14,6 +14,7 @@ from jiaodui_runtime.auth import Principal
 from jiaodui_runtime.errors import Problem
 
 from jiaodui_photos.domain.answers import AnswerError, SlotStatus, decide_answer
+from jiaodui_photos.domain.checks import CheckState
 from jiaodui_photos.domain.windows import phase_of
 from jiaodui_photos.state import SOURCE, Photos
 from jiaodui_photos.store import answers as store
@@ -90,6 +91,7 @@ async def answer_photo(
                     owner_id=str(owner) if owner else None,
                     caller_id=principal.account_id,
                     phase=phase_of(window_of(row), now),
+                    check=CheckState(row["check_state"]),
                 )
             except AnswerError as exc:
                 raise Problem(exc.status, exc.code, exc.detail) from exc

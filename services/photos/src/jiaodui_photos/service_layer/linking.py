@@ -11,7 +11,7 @@ from jiaodui_runtime.outbox import add_to_outbox
 
 from jiaodui_photos.domain.linking import LinkDecision, decide_link
 from jiaodui_photos.state import SOURCE
-from jiaodui_photos.store import photos, records
+from jiaodui_photos.store import checks, photos, records
 from jiaodui_photos.store.photos import StoredPhoto
 
 
@@ -34,6 +34,13 @@ async def link_photo(conn: DbConnection, photo: StoredPhoto) -> LinkDecision:
     await photos.mark_linked(conn, photo.photo_id, record_id)
     outcome, previous = await photos.attach(conn, photo, record_id)
     if outcome in ("linked", "replaced"):
+        # the new photo is checked by machine before it can be confirmed; a new admission
+        # photo makes the graduation photo's comparison stale (DESIGN §9)
+        await checks.queue(conn, photo.photo_id, record_id, photo.kind)
+        stale = [photo.kind, "graduation"] if photo.kind == "admission" else [photo.kind]
+        await checks.set_running(conn, record_id, stale)
+        if previous is not None:
+            await checks.forget_replaced(conn, previous)
         record = await records.record_by_id(conn, record_id)
         assert record is not None
         now = datetime.now(UTC)

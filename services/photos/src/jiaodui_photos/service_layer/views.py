@@ -68,6 +68,7 @@ def _slot_view(ph: Photos, slot: Any) -> dict[str, Any]:
             "status": SlotStatus.MISSING.value,
             "answered_at": None,
             "image_url": None,
+            "check": None,
         }
     at = slot["answered_at"]
     return {
@@ -75,6 +76,7 @@ def _slot_view(ph: Photos, slot: Any) -> dict[str, Any]:
         "status": slot["status"],
         "answered_at": at.astimezone(ph.display_zone).isoformat() if at else None,
         "image_url": f"/api/photos/v1/photos/{slot['photo_id']}/image",
+        "check": slot["check_state"],
     }
 
 
@@ -126,13 +128,14 @@ async def batch_view(ph: Photos, principal: Principal, batch_id: uuid.UUID) -> d
 
 
 def _file_view(row: Any) -> dict[str, Any]:
+    """A file's status, and its machine check's findings once it is checked (null before)."""
     photo_id = row["photo_id"]
+    base = {"file": row["file"], "findings": row["findings"]}
     if photo_id is None:
-        return {"file": row["file"], "photo_id": None, "status": "invalid", "reason": row["reason"]}
+        return base | {"photo_id": None, "status": "invalid", "reason": row["reason"]}
     if row["record_id"] is not None:
-        return {"file": row["file"], "photo_id": str(photo_id), "status": "linked", "reason": None}
-    return {
-        "file": row["file"],
+        return base | {"photo_id": str(photo_id), "status": "linked", "reason": None}
+    return base | {
         "photo_id": str(photo_id),
         "status": "unlinked",
         "reason": row["unlinked_reason"],

@@ -27,6 +27,19 @@ def institution_in_scope(principal: Principal, institution_code: str | None) -> 
     return principal.institution_code
 
 
+def college_in_scope(
+    principal: Principal, institution_code: str | None, college: str | None
+) -> tuple[str | None, str | None]:
+    """The institution and college to list: a college office's own (naming another is a
+    403), any college of a registrar's own institution."""
+    institution_code = institution_in_scope(principal, institution_code)
+    if principal.college is not None:
+        if college not in (None, principal.college):
+            raise Problem(403, "forbidden_scope", "This college is not in your scope.")
+        college = principal.college
+    return institution_code, college
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     items: list[dict[str, Any]]

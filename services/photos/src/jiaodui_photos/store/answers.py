@@ -16,12 +16,13 @@ from jiaodui_runtime.outbox import NOTIFY_CHANNEL, built_event_params, insert_bu
 # $1 photo, $2 wanted status, $3 caller, $4 now, $5 dispute reason, $6 the event's own fields
 # (jsonb), $7.. the built event's parameters. The guard of ``answered`` is the case where
 # jiaodui_photos.domain.answers.decide_answer applies an answer (the caller owns the record,
-# the photo is pending, domain.windows.answers_allowed at $4); one more rule is one more
+# the photo is pending, domain.windows.answers_allowed at $4, and a confirmation waits for
+# the machine checks: domain.checks.confirmable); one more rule is one more
 # condition there. Any other case writes nothing and the caller decides on the slot row.
 _ANSWER = f"""
 WITH slot AS (
     SELECT s.photo_id, s.record_id, s.kind, s.status, s.answered_at, s.dispute_reason,
-           r.institution_code, r.branch, o.account_id,
+           s.check_state, r.institution_code, r.branch, o.account_id,
            w.confirm_until, w.recheck_from, w.recheck_until
     FROM photo_slots s
     JOIN records r USING (record_id)
@@ -34,6 +35,7 @@ WITH slot AS (
     FROM slot
     WHERE s.photo_id = slot.photo_id AND s.status = 'pending'
       AND slot.account_id = $3
+      AND ($2 <> 'confirmed' OR slot.check_state IN ('passed', 'accepted'))
       AND (slot.confirm_until IS NULL OR $4 <= slot.confirm_until
            OR $4 BETWEEN slot.recheck_from AND slot.recheck_until)
     RETURNING slot.*

@@ -65,8 +65,10 @@ async def batch(conn: DbConnection, batch_id: uuid.UUID) -> asyncpg.Record | Non
 
 async def batch_files(conn: DbConnection, batch_id: uuid.UUID) -> list[asyncpg.Record]:
     return await conn.fetch(
-        "SELECT f.file, f.photo_id, f.reason, p.record_id, p.unlinked_reason"
+        "SELECT f.file, f.photo_id, f.reason, p.record_id, p.unlinked_reason,"
+        " CASE WHEN c.state = 'done' THEN c.findings END AS findings"
         " FROM batch_files f LEFT JOIN photos p USING (photo_id)"
+        " LEFT JOIN photo_checks c ON c.photo_id = f.photo_id"
         " WHERE f.batch_id = $1 ORDER BY f.position",
         batch_id,
     )

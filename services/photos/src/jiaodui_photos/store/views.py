@@ -20,7 +20,7 @@ async def owned_records(conn: DbConnection, account_id: str) -> list[asyncpg.Rec
 
 async def slots_of(conn: DbConnection, record_ids: list[uuid.UUID]) -> list[asyncpg.Record]:
     return await conn.fetch(
-        "SELECT record_id, kind, photo_id, status, answered_at FROM photo_slots"
+        "SELECT record_id, kind, photo_id, status, answered_at, check_state FROM photo_slots"
         " WHERE record_id = ANY($1::uuid[])",
         record_ids,
     )
