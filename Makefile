@@ -71,6 +71,11 @@ bench: install ## the DESIGN §7 benchmarks beside their baselines → bench-res
 	bash -c 'source deploy/local/env.sh && apt_install wrk'
 	.venv/bin/python -m bench $(SCENARIOS)
 
+.PHONY: soak
+soak: install ## the deadline-day mix for SOAK_MINUTES (30) at SOAK_RATE/s, per SOAK_SLICE_MINUTES → soak-results/ (long)
+	bash deploy/local/run.sh --quiet
+	.venv/bin/python -m soak
+
 .PHONY: stack-cluster stop-cluster test-cluster
 stack-cluster: install ## start the 3-broker Kafka cluster (ports 19092-19094) beside the stack
 	bash deploy/local/kafka-cluster.sh up
