@@ -44,6 +44,7 @@ export const routes: RouteRecordRaw[] = [
   { path: "/missing.html", redirect: "/student" },
 
   { path: "/college/errata", name: "college-errata", meta: { roles: ["college_staff", "registrar"], nav: "common.nav.collegeErrata" }, component: () => import("@/features/college/CollegeErrataPage.vue") },
+  { path: "/college/reviews", name: "college-reviews", meta: { roles: ["college_staff", "registrar"], nav: "common.nav.collegeReviews" }, component: () => import("@/features/college/CollegeReviewsPage.vue") },
   { path: "/college/students", name: "college-students", meta: { roles: ["college_staff", "registrar"], nav: "common.nav.collegeStudents" }, component: () => import("@/features/college/CollegeStudentsPage.vue") },
 
   { path: "/registrar/imports", name: "registrar-imports", meta: { roles: ["registrar", "admin"], nav: "common.nav.registrarImports" }, component: () => import("@/features/registrar/RegistrarImportsPage.vue") },

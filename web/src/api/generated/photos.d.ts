@@ -180,6 +180,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reviews
+         * @description Photos whose check waits for the office, oldest first, with the record's other photo.
+         */
+        get: operations["list_reviews_v1_reviews_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{photo_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Photo
+         * @description The same person after all: the student may confirm the photo.
+         */
+        post: operations["accept_photo_v1_reviews__photo_id__accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{photo_id}/recapture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Recapture
+         * @description Ask for a new photo: an erratum opens; the new photo is checked again.
+         */
+        post: operations["request_recapture_v1_reviews__photo_id__recapture_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stats": {
         parameters: {
             query?: never;
@@ -247,6 +307,11 @@ export interface components {
         BatchFileRead: {
             /** File */
             file: string;
+            /**
+             * Findings
+             * @description The machine check's findings once the photo is checked (DESIGN §9).
+             */
+            findings: components["schemas"]["FindingRead"][] | null;
             /** Photo Id */
             photo_id: string | null;
             /**
@@ -376,6 +441,19 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** FindingRead */
+        FindingRead: {
+            /**
+             * Code
+             * @description What the machine check found: no_face, too_dark, …
+             */
+            code: string;
+            /**
+             * Value
+             * @description The measured value, when there is one.
+             */
+            value: number | string | null;
+        };
         /** Health */
         Health: {
             /**
@@ -414,6 +492,11 @@ export interface components {
         PhotoSlotRead: {
             /** Answered At */
             answered_at: string | null;
+            /**
+             * Check
+             * @description The machine check: confirm waits for passed or accepted (DESIGN §9).
+             */
+            check: ("running" | "passed" | "under_review" | "accepted") | null;
             /** Image Url */
             image_url: string | null;
             /** Photo Id */
@@ -442,6 +525,11 @@ export interface components {
              */
             status: "ready" | "unavailable";
         };
+        /** RecaptureCreate */
+        RecaptureCreate: {
+            /** Reason */
+            reason: string;
+        };
         /** RecordPhotosRead */
         RecordPhotosRead: {
             admission: components["schemas"]["PhotoSlotRead"];
@@ -453,6 +541,90 @@ export interface components {
             /** Record Id */
             record_id: string;
             window: components["schemas"]["WindowTimes"];
+        };
+        /** ReviewDecision */
+        ReviewDecision: {
+            /**
+             * Check
+             * @enum {string}
+             */
+            check: "running" | "passed" | "under_review" | "accepted";
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "graduation" | "admission";
+            /** Photo Id */
+            photo_id: string;
+            /** Reason */
+            reason: string | null;
+            /** Record Id */
+            record_id: string;
+            /**
+             * Review
+             * @enum {string}
+             */
+            review: "accepted" | "recapture";
+            /**
+             * Verdict
+             * @enum {string}
+             */
+            verdict: "fail" | "uncertain" | "anomaly";
+        };
+        /** ReviewPage */
+        ReviewPage: {
+            /** Items */
+            items: components["schemas"]["ReviewRead"][];
+            /** Total */
+            total: number;
+        };
+        /** ReviewRead */
+        ReviewRead: {
+            /**
+             * Checked At
+             * Format: date-time
+             */
+            checked_at: string;
+            /** Class Name */
+            class_name: string | null;
+            /** College */
+            college: string;
+            /**
+             * Distance
+             * @description Euclidean distance of the two faces' embeddings.
+             */
+            distance: number | null;
+            /** Findings */
+            findings: components["schemas"]["FindingRead"][];
+            /** Image Url */
+            image_url: string;
+            /** Institution Code */
+            institution_code: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "graduation" | "admission";
+            /** Name */
+            name: string;
+            /** Other Image Url */
+            other_image_url: string | null;
+            /**
+             * Other Photo Id
+             * @description The record's photo of the other kind.
+             */
+            other_photo_id: string | null;
+            /** Photo Id */
+            photo_id: string;
+            /** Record Id */
+            record_id: string;
+            /** Student Number */
+            student_number: string;
+            /**
+             * Verdict
+             * @enum {string}
+             */
+            verdict: "fail" | "uncertain" | "anomaly";
         };
         /** SlotCounts */
         SlotCounts: {
@@ -946,6 +1118,107 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RecordPhotosRead"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_reviews_v1_reviews_get: {
+        parameters: {
+            query?: {
+                institution_code?: string | null;
+                college?: string | null;
+                verdict?: ("fail" | "uncertain" | "anomaly") | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewPage"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accept_photo_v1_reviews__photo_id__accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                photo_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDecision"];
+                };
+            };
+            /** @description A problem (RFC 9457) with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_recapture_v1_reviews__photo_id__recapture_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                photo_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecaptureCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDecision"];
                 };
             };
             /** @description A problem (RFC 9457) with a stable `code` */

@@ -61,5 +61,11 @@ export function usePhotoAnswers() {
     }
   }
 
-  return { rows, loading, error, asking, reason, busy, load, ask, answer };
+  type Slot = components["schemas"]["PhotoSlotRead"];
+  // confirming waits for the machine checks (passed) or the college office (accepted)
+  const confirmable = (slot: Slot): boolean => slot.check === "passed" || slot.check === "accepted";
+  const checking = (): boolean =>
+    rows.value.some((r) => [r.graduation, r.admission].some((s) => s.status === "pending" && s.check === "running"));
+
+  return { rows, loading, error, asking, reason, busy, load, ask, answer, checking, confirmable };
 }

@@ -12,6 +12,7 @@ export default {
     reports: "Verification reports",
     account: "Account",
     collegeErrata: "Corrections queue",
+    collegeReviews: "Photo reviews",
     collegeStudents: "Students",
     registrarImports: "Roster import",
     registrarWindows: "Windows",

@@ -73,6 +73,8 @@ export default {
     none: "Your record has not been found yet; photos can be checked once it is.",
     confirmedToast: "Confirmed, thank you.",
     disputedToast: "Your report was sent.",
+    checkRunning: "The photo is being checked by machine (face and photo rules); you can confirm it once the check has passed.",
+    checkUnderReview: "The machine check could not confirm this photo (for example it does not look like your admission photo, or no clear face was found); the college office is reviewing it, and you can confirm it once they accept it. If the photo is wrong, you can say so now.",
   },
   errata: {
     title: "Errata",

@@ -11,6 +11,7 @@ export default {
     reports: "验证报告",
     account: "账号设置",
     collegeErrata: "勘误审核",
+    collegeReviews: "照片复核",
     collegeStudents: "学生查询",
     registrarImports: "学籍导入",
     registrarWindows: "校对时间",
