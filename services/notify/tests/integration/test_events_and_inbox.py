@@ -120,3 +120,53 @@ async def test_the_delivery_log_is_for_ops_and_admin_with_masked_recipients(
         "/v1/deliveries", params={"status": "bogus", "limit": 0}, headers=service.headers("ops")
     )
     assert bad.status_code == 422 and bad.json()["code"] == "validation_failed"
+
+
+async def test_a_matching_burst_mails_known_addresses_once_and_fills_every_inbox(
+    service: Service,
+) -> None:
+    """A burst of IdentityMatched is accepted a poll at a time (one statement per table):
+    every student hears of it once, by mail where notify knows the address."""
+    known = {uid(): f"burst-{uuid.uuid4().hex[:12]}@example.edu.cn" for _ in range(15)}
+    unknown = [uid() for _ in range(15)]
+    await service.publish(
+        *(
+            c.SendActivationMail(account_id=a, email=to, activation_url="https://x/activate")
+            for a, to in known.items()
+        )
+    )
+    for to in known.values():
+        await eventually(lambda to=to: mails(service, to, 1), what="the activation mail")
+    record = {"institution_code": "10001", "branch": "信息学院", "cohort": "2026"}
+    matched = await service.publish(
+        *(
+            r.IdentityMatched(
+                account_id=a, record_id=uid(), student_number=f"B{i:05d}", matched_at=NOW,
+                **record,
+            )
+            for i, a in enumerate([*known, *unknown])
+        )
+    )  # fmt: skip
+    for a in [*known, *unknown]:
+        await eventually(lambda a=a: inbox(service, a, 1 + (a in known)), what="the inbox")
+    for to in known.values():
+        await eventually(lambda to=to: mails(service, to, 2), what="the matched mail")
+
+    await service.redeliver(*matched)
+    sentinel = uid()
+    await service.publish(
+        r.IdentityUnmatched(account_id=sentinel, reason="no_record", unmatched_at=NOW)
+    )
+    await eventually(lambda: inbox(service, sentinel, 1), what="the sentinel's message")
+    for a, to in known.items():
+        assert len(service.smtp.mails(to)) == 2, to
+        items = await inbox(service, a, 2)
+        assert items is not None and len(items) == 2
+    for a in unknown:
+        items = await inbox(service, a, 1)
+        assert items is not None and [i["channel"] for i in items] == ["inbox"]
+    rows = await service.fetch(
+        "SELECT count(*) AS n FROM deliveries WHERE cause_event_id = ANY($1::uuid[])",
+        [e.id for e in matched],
+    )
+    assert rows[0]["n"] == len(known)

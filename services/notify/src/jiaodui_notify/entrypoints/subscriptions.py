@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from jiaodui_contracts import CloudEvent, Contract
-from jiaodui_runtime.consumer import Handler
+from jiaodui_runtime.consumer import AnyHandler, Batched, Delivered
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.service import ServiceRuntime
 
 from jiaodui_notify.domain.notices import BUILDERS
-from jiaodui_notify.service_layer.notices import accept
+from jiaodui_notify.service_layer.notices import accept_all
 from jiaodui_notify.state import Notify
 
 
-def handlers(rt: ServiceRuntime) -> Mapping[str, Handler]:
+def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
     notify: Notify = rt.state
 
-    async def on_notice(conn: DbConnection, event: CloudEvent, payload: Contract) -> None:
-        await accept(conn, notify, event=event, payload=payload)
+    async def on_notices(conn: DbConnection, run: Sequence[Delivered]) -> None:
+        await accept_all(conn, notify, run)
 
-    return {contract.TYPE: on_notice for contract in BUILDERS}
+    # one instance for every type: a matching burst's IdentityMatched, mixed with whatever
+    # else the poll brought, is one run (one statement per table, order kept)
+    notices = Batched(on_notices)
+    return {contract.TYPE: notices for contract in BUILDERS}

@@ -8,15 +8,18 @@ outage never blocks a partition.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
-from jiaodui_contracts import CloudEvent, Contract
+from jiaodui_runtime.consumer import Delivered
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.privacy import mask_email, mask_phone
 
 from jiaodui_notify.domain.delivery import language_of
-from jiaodui_notify.domain.notices import Notice, notice_for, redacted
+from jiaodui_notify.domain.directory import RunDirectory
+from jiaodui_notify.domain.notices import notice_for, redacted
 from jiaodui_notify.state import Notify
 from jiaodui_notify.store import deliveries, people
+from jiaodui_notify.store.deliveries import NewDelivery
 
 
 def recipient_key(channel: str, address: str) -> str:
@@ -30,61 +33,67 @@ def mask(channel: str, address: str) -> str:
     return mask_phone(address) if channel == "sms" else mask_email(address)
 
 
-async def _learn(conn: DbConnection, notice: Notice) -> None:
-    if notice.to is None or notice.account_id is None:
+async def accept_all(conn: DbConnection, notify: Notify, run: Sequence[Delivered]) -> None:
+    """Log and queue the messages a run of commands and events asks for, as accepting them
+    one after the other would (a notice sees the addresses the ones before it taught), in
+    one statement per table; a redelivered event adds nothing."""
+    base = notify.settings.public_base_url
+    notices = [
+        (event, notice)
+        for event, payload in run
+        if (notice := notice_for(payload, base_url=base)) is not None
+    ]
+    if not notices:
         return
-    if notice.channel == "sms":
-        await people.remember(conn, notice.account_id, phone=notice.to)
-    else:
-        lang = language_of(notice.locale)
-        await people.remember(conn, notice.account_id, email=notice.to, locale=lang)
-
-
-async def accept(
-    conn: DbConnection, notify: Notify, *, event: CloudEvent, payload: Contract
-) -> None:
-    """Log and queue the message ``payload`` asks for; a redelivered event adds nothing."""
-    notice = notice_for(payload, base_url=notify.settings.public_base_url)
-    if notice is None:
-        return
-    await _learn(conn, notice)
-    to, locale = notice.to, notice.locale
-    if to is None and notice.account_id is not None:
-        to, locale = await people.address_of(conn, notice.account_id)
-    lang = language_of(locale)
-    email = notice.channel == "email"
-    full = notify.templates.render(notice.template, lang, notice.context, html=email)
-    safe = notify.templates.render(notice.template, lang, redacted(notice.context), html=False)
-    delivery_id: uuid.UUID | None = None
-    if to:
-        delivery_id = uuid.uuid4()
-        queued = await deliveries.insert(
-            conn,
-            delivery_id=delivery_id,
-            cause_event_id=event.id,
-            cause_type=event.type,
-            channel=notice.channel,
-            recipient_key=recipient_key(notice.channel, to),
-            recipient_masked=mask(notice.channel, to),
-            account_id=notice.account_id,
-            template=notice.template,
-            locale=lang,
-            subject=safe.subject,
-            body_preview=safe.text,
-            sealed=notify.sealer.seal(
-                {"to": to, "subject": full.subject, "text": full.text, "html": full.html}
-            ),
-        )
-        if not queued:
-            return
-    if notice.account_id is not None:
-        await people.add_message(
-            conn,
-            account_id=notice.account_id,
-            cause_event_id=event.id,
-            template=notice.template,
-            channel=notice.channel if to else "inbox",
-            subject=safe.subject or safe.text.splitlines()[0][:80],
-            body=safe.text,
-            delivery_id=delivery_id,
-        )
+    wanted = {n.account_id for _, n in notices if n.to is None and n.account_id is not None}
+    directory = RunDirectory(await people.addresses_of(conn, wanted))
+    new: list[NewDelivery] = []
+    inbox: list[people.Message] = []
+    for event, notice in notices:
+        directory.learn(notice)
+        to, locale = notice.to, notice.locale
+        if to is None and notice.account_id is not None:
+            to, locale = directory.address_of(notice.account_id)
+        lang = language_of(locale)
+        email = notice.channel == "email"
+        full = notify.templates.render(notice.template, lang, notice.context, html=email)
+        safe = notify.templates.render(notice.template, lang, redacted(notice.context), html=False)
+        delivery_id: uuid.UUID | None = None
+        if to:
+            delivery_id = uuid.uuid4()
+            new.append(
+                NewDelivery(
+                    delivery_id=delivery_id,
+                    cause_event_id=event.id,
+                    cause_type=event.type,
+                    channel=notice.channel,
+                    recipient_key=recipient_key(notice.channel, to),
+                    recipient_masked=mask(notice.channel, to),
+                    account_id=notice.account_id,
+                    template=notice.template,
+                    locale=lang,
+                    subject=safe.subject,
+                    body_preview=safe.text,
+                    sealed=notify.sealer.seal(
+                        {"to": to, "subject": full.subject, "text": full.text, "html": full.html}
+                    ),
+                )
+            )
+        if notice.account_id is not None:
+            inbox.append(
+                people.Message(
+                    account_id=notice.account_id,
+                    cause_event_id=event.id,
+                    template=notice.template,
+                    channel=notice.channel if to else "inbox",
+                    subject=safe.subject or safe.text.splitlines()[0][:80],
+                    body=safe.text,
+                    delivery_id=delivery_id,
+                )
+            )
+    await people.remember_all(conn, directory.learned())
+    queued = await deliveries.insert_all(conn, new)
+    # a delivery already in the log (the event came again) adds no inbox message either
+    await people.add_messages(
+        conn, [m for m in inbox if m.delivery_id is None or m.delivery_id in queued]
+    )

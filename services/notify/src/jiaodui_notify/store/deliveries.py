@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
@@ -16,44 +18,53 @@ _CLAIMED = (
 )  # fmt: skip
 
 
-async def insert(
-    conn: DbConnection,
-    *,
-    delivery_id: uuid.UUID,
-    cause_event_id: str,
-    cause_type: str,
-    channel: str,
-    recipient_key: str,
-    recipient_masked: str,
-    account_id: str | None,
-    template: str,
-    locale: str,
-    subject: str,
-    body_preview: str,
-    sealed: bytes,
-) -> bool:
-    """False when this (event, channel, recipient) is already in the log; wakes the sender."""
-    inserted = await conn.fetchval(
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    """A message to send: its log row (masked, previews without secrets) and the sealed
+    message itself."""
+
+    delivery_id: uuid.UUID
+    cause_event_id: str
+    cause_type: str
+    channel: str
+    recipient_key: str
+    recipient_masked: str
+    account_id: str | None
+    template: str
+    locale: str
+    subject: str
+    body_preview: str
+    sealed: bytes
+
+
+async def insert_all(conn: DbConnection, new: Sequence[NewDelivery]) -> set[uuid.UUID]:
+    """Queue ``new``; the ids queued: an (event, channel, recipient) already in the log is
+    left out. Wakes the sender when anything was queued."""
+    if not new:
+        return set()
+    rows = await conn.fetch(
         "INSERT INTO deliveries (id, cause_event_id, cause_type, channel, recipient_key,"
         " recipient_masked, account_id, template, locale, subject, body_preview, sealed, status)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending')"
-        " ON CONFLICT (cause_event_id, channel, recipient_key) DO NOTHING RETURNING true",
-        delivery_id,
-        uuid.UUID(cause_event_id),
-        cause_type,
-        channel,
-        recipient_key,
-        recipient_masked,
-        uuid.UUID(account_id) if account_id else None,
-        template,
-        locale,
-        subject,
-        body_preview,
-        sealed,
+        " SELECT *, 'pending' FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[],"
+        " $5::text[], $6::text[], $7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[],"
+        " $12::bytea[])"
+        " ON CONFLICT (cause_event_id, channel, recipient_key) DO NOTHING RETURNING id",
+        [d.delivery_id for d in new],
+        [d.cause_event_id for d in new],
+        [d.cause_type for d in new],
+        [d.channel for d in new],
+        [d.recipient_key for d in new],
+        [d.recipient_masked for d in new],
+        [d.account_id for d in new],
+        [d.template for d in new],
+        [d.locale for d in new],
+        [d.subject for d in new],
+        [d.body_preview for d in new],
+        [d.sealed for d in new],
     )
-    if inserted:
+    if rows:
         await wake(conn, WAKE_CHANNEL)
-    return bool(inserted)
+    return {row["id"] for row in rows}
 
 
 async def claim_next_due(conn: DbConnection) -> asyncpg.Record | None:
