@@ -147,6 +147,21 @@ def blend(weight: float, first: str = "astronaut", second: str = "hopper") -> by
     return _jpeg(Image.blend(one, two, weight), 90)
 
 
+def pair(verdict: str) -> tuple[bytes, bytes]:
+    """(admission, graduation) photos whose comparison gives ``verdict`` with the default
+    thresholds (distances measured in docs/notes/issue-18-engine.md): ``pass`` the same
+    person, ``fail`` two people, ``uncertain`` a person and a 55 % cross-fade towards
+    another (distance about 0.56), ``anomaly`` a graduation photo with two faces."""
+    admission = portrait("astronaut", "smaller")
+    graduation = {
+        "pass": lambda: portrait("astronaut"),
+        "fail": lambda: portrait("hopper"),
+        "uncertain": lambda: blend(0.55),
+        "anomaly": lambda: two_faces(),
+    }[verdict]()
+    return admission, graduation
+
+
 def no_face() -> bytes:
     """scikit-image's coffee cup (``coffee.png``), cropped to 480×640."""
     path = source_path("astronaut").with_name("coffee.png")

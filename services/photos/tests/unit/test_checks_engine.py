@@ -10,6 +10,7 @@ from jiaodui_photos.checks import (
     CheckSettings,
     Counterpart,
     FaceAnalyser,
+    PhotoAnalysis,
     check_photo,
     compare_embeddings,
 )
@@ -25,21 +26,25 @@ def analyser() -> FaceAnalyser:
 
 
 @pytest.fixture(scope="module")
-def embeddings(analyser: FaceAnalyser) -> dict[tuple[str, str], bytes]:
-    found = {}
-    for person, variant in itertools.product(faces.PEOPLE, faces.VARIANTS):
-        embedding = analyser.analyse(faces.portrait(person, variant)).embedding
-        assert embedding is not None, (person, variant)
-        found[person, variant] = embedding
-    return found
+def portraits(analyser: FaceAnalyser) -> dict[tuple[str, str], PhotoAnalysis]:
+    """Each person's portrait in each variant, analysed once for the module."""
+    return {
+        (person, variant): analyser.analyse(faces.portrait(person, variant))
+        for person, variant in itertools.product(faces.PEOPLE, faces.VARIANTS)
+    }
+
+
+@pytest.fixture(scope="module")
+def embeddings(portraits: dict[tuple[str, str], PhotoAnalysis]) -> dict[tuple[str, str], bytes]:
+    return {key: a.embedding for key, a in portraits.items() if a.embedding is not None}
 
 
 @pytest.mark.parametrize("person", faces.PEOPLE)
 @pytest.mark.parametrize("variant", faces.VARIANTS)
 def test_every_portrait_passes_every_rule(
-    analyser: FaceAnalyser, person: str, variant: str
+    portraits: dict[tuple[str, str], PhotoAnalysis], person: str, variant: str
 ) -> None:
-    analysis = analyser.analyse(faces.portrait(person, variant))
+    analysis = portraits[person, variant]
     assert analysis.findings == [], analysis.measurements
     assert analysis.embedding is not None and len(analysis.embedding) == 512
 
@@ -99,6 +104,15 @@ def test_check_photo_compares_with_the_counterpart(analyser: FaceAnalyser) -> No
     assert other.verdict == "fail" and other.under_review
     assert other.comparison is not None and other.comparison.distance is not None
     assert other.comparison.distance >= SETTINGS.fail_min
+
+
+@pytest.mark.parametrize("verdict", ["pass", "fail", "uncertain", "anomaly"])
+def test_the_verdict_pairs_give_their_verdict(analyser: FaceAnalyser, verdict: str) -> None:
+    admission, graduation = faces.pair(verdict)
+    first = check_photo(analyser, admission)
+    result = check_photo(analyser, graduation, counterpart=Counterpart(first.embedding))
+    assert result.verdict == verdict
+    assert result.under_review == (verdict != "pass")
 
 
 def test_a_counterpart_without_a_usable_face_is_an_anomaly(analyser: FaceAnalyser) -> None:
