@@ -32,6 +32,11 @@ _service_env() {
   echo "JIAODUI_NOTIFY_SMTP_PORT=$SMTP_PORT"
   echo "JIAODUI_NOTIFY_SMS_URL=http://127.0.0.1:$SMS_PORT/v1/messages"
   echo "JIAODUI_STACK_DIR=$STACK_DIR"
+  # the allocator (the same in deploy/docker/Dockerfile; why: jiaodui_runtime/memory.py):
+  # Python objects from glibc, two arenas, blocks >= 128 KiB mapped and unmapped on their own
+  echo "PYTHONMALLOC=malloc"
+  echo "MALLOC_ARENA_MAX=2"
+  echo "MALLOC_MMAP_THRESHOLD_=131072"
   # webhooks on the one-machine stack: the retry schedule (5 s ... 10 h in production) and
   # "disabled after 5 days of failure" compressed so that tests and demos see them happen
   echo "JIAODUI_SUBSCRIPTIONS_RETRY_SCHEDULE_S=${JIAODUI_SUBSCRIPTIONS_RETRY_SCHEDULE_S:-[1, 2, 3, 4, 5, 6, 6]}"

@@ -33,6 +33,7 @@ from jiaodui_runtime.errors import document_problems, install_problem_handlers
 from jiaodui_runtime.health import router as health_router
 from jiaodui_runtime.kafka import all_topics, ensure_topics, new_producer
 from jiaodui_runtime.logging import configure_logging, get_logger
+from jiaodui_runtime.memory import trim_after_bursts
 from jiaodui_runtime.middleware import RequestContextMiddleware
 from jiaodui_runtime.migrations import Migration, apply_migrations, runtime_migrations
 from jiaodui_runtime.openapi_links import Link, document_links
@@ -183,6 +184,11 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
             )
             rt.consumer_task = asyncio.create_task(rt.consumer.run(), name=f"{name}-consumer")
             rt.tasks.append(rt.consumer_task)
+        if s.memory_trim_interval_s > 0:
+            trimming = trim_after_bursts(
+                interval_s=s.memory_trim_interval_s, grow_bytes=s.memory_trim_grow_mb << 20
+            )
+            rt.tasks.append(asyncio.create_task(trimming, name=f"{name}-memory-trim"))
         for job in definition.background:
             rt.tasks.append(asyncio.create_task(job(rt), name=f"{name}-{job.__name__}"))
         _log.info("service_started", handlers=sorted(handlers))

@@ -68,6 +68,10 @@ class ServiceSettings(BaseSettings):
     consumer_batch_transactions: bool = True
     # where a consumer group that has no committed offsets yet starts
     consumer_offset_reset: Literal["earliest", "latest"] = "earliest"
+    # give memory freed after a burst back to the system: checked every interval, trimmed
+    # once the process holds this many MB more than after the last trim (0 s: never)
+    memory_trim_interval_s: float = 2.0
+    memory_trim_grow_mb: int = 16
 
     @classmethod
     def settings_customise_sources(
