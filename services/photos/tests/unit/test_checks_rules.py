@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 from jiaodui_photos.checks.compare import EMBEDDING_BYTES, compare
-from jiaodui_photos.checks.rules import FaceGeometry, Finding, Measurements, evaluate
+from jiaodui_photos.checks.rules import CODES, FaceGeometry, Finding, Measurements, evaluate
 from jiaodui_photos.checks.settings import CheckSettings
 
 SETTINGS = CheckSettings()
@@ -99,6 +99,24 @@ def test_faces_are_counted() -> None:
 )
 def test_picture_rules(changes: dict[str, float], expected: list[str]) -> None:
     assert codes(dataclasses.replace(GOOD, **changes)) == expected  # type: ignore[arg-type]
+
+
+def test_every_code_is_listed_in_order() -> None:
+    worst = dataclasses.replace(
+        GOOD,
+        width=100,
+        height=100,
+        jpeg_quality=20,
+        file_bytes=1,
+        background_std=99,
+        background_luminance=10,
+        luminance=10,
+        contrast=1,
+        face=FaceGeometry(face_width=10, centre_x=5, eye_y=1, chin_y=5, head_top_y=0),
+    )
+    found = codes(worst)
+    assert set(found) <= set(CODES)
+    assert found == sorted(found, key=CODES.index)
 
 
 def test_thresholds_come_from_settings() -> None:

@@ -11,6 +11,27 @@ from dataclasses import asdict, dataclass
 
 from jiaodui_photos.checks.settings import CheckSettings
 
+# every code a finding can have (the engine adds ``unreadable``), in evaluation order
+CODES = (
+    "unreadable",
+    "wrong_dimensions",
+    "jpeg_quality_low",
+    "file_too_small",
+    "file_too_large",
+    "no_face",
+    "several_faces",
+    "face_too_small",
+    "face_too_large",
+    "face_off_centre",
+    "eyes_out_of_range",
+    "head_top_out_of_range",
+    "background_not_plain",
+    "background_not_light",
+    "too_dark",
+    "too_bright",
+    "low_contrast",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
