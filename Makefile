@@ -89,6 +89,24 @@ test-cluster: install ## start the cluster, kill -9 a partition leader under out
 	JIAODUI_KAFKA_CLUSTER=1 .venv/bin/python -m pytest -s tests/faults/test_cluster_leader_kill.py \
 	  $(PYTEST_ARGS); rc=$$?; bash deploy/local/kafka-cluster.sh down; exit $$rc
 
+.PHONY: stack-failover stop-failover test-failover
+stack-failover: install ## PostgreSQL with a synchronous standby on :5433; services restarted onto both
+	bash deploy/local/run.sh --quiet
+	bash deploy/local/postgres-ha.sh up
+	bash deploy/local/services.sh restart
+
+stop-failover: install ## back to one PostgreSQL on :5432 (switching back after a failover); services restarted
+	bash deploy/local/postgres-ha.sh down
+	bash deploy/local/services.sh restart
+
+test-failover: install ## the standby option, kill -9 the primary mid-burst, promote, count the books; then back to one PostgreSQL
+	bash deploy/local/run.sh --quiet
+	bash deploy/local/postgres-ha.sh up
+	bash deploy/local/services.sh restart
+	JIAODUI_PG_FAILOVER=1 .venv/bin/python -m pytest -s tests/faults/test_postgres_failover.py \
+	  $(PYTEST_ARGS); rc=$$?; bash deploy/local/postgres-ha.sh down && bash deploy/local/services.sh restart \
+	  || rc=1; exit $$rc
+
 dlq-replay: install ## move a DLQ back to its topic: make dlq-replay TOPIC=identity.events
 	.venv/bin/python -m jiaodui_runtime.dlq replay $(TOPIC)
 

@@ -154,19 +154,48 @@ ha_up() {
     "services started from now on connect to 127.0.0.1:$_HA_A_PORT,127.0.0.1:$PG_STANDBY_PORT (read-write)"
 }
 
-# _ha_pids NODE: every process of the node's server (they all work in its data folder)
-_ha_pids() { _ha_on "$1" _pg_orphans; }
-_ha_gone() { [ -z "$(_ha_pids "$1")" ]; }
+# _ha_pids NODE: the node's postmaster and its children (every process of the server)
+_ha_pids() {
+  local pid; pid=$(head -n 1 "$(_ha_data "$1")/postmaster.pid" 2>/dev/null)
+  proc_alive "$pid" || return 0
+  echo "$pid" $(pgrep -P "$pid")
+}
+
+# _ha_gone PID...: true when none of them runs any more (zombies do not count; bash builtins
+# only, as dozens of forks per round are slow on a loaded machine)
+_ha_gone() {
+  local pid key val
+  for pid in "$@"; do
+    [ -r "/proc/$pid/status" ] || continue
+    while read -r key val; do
+      [ "$key" = State: ] || continue
+      [[ $val == [ZX]* ]] || return 1
+      break
+    done <"/proc/$pid/status" 2>/dev/null
+  done
+  return 0
+}
 
 ha_kill() {
-  local p pids
+  local p pm pids left
   p=$(_ha_primary) || { log "postgres-ha: no primary to kill"; return 1; }
+  pm=$(head -n 1 "$(_ha_data "$p")/postmaster.pid")
+  # frozen first, so that no backend is forked between the listing and the kill
+  kill -STOP "$pm"
   pids=$(_ha_pids "$p")
-  log "postgres-ha: kill -9 node $p (:$(_ha_port "$p")): $(echo $pids)"
   local at; at=$(date +%s.%N)
   # shellcheck disable=SC2086
   kill -9 $pids
-  wait_for "node $p to die" 10 _ha_gone "$p" || return 1
+  log "postgres-ha: kill -9 node $p (:$(_ha_port "$p")): $(echo $pids)"
+  # shellcheck disable=SC2086
+  wait_for "node $p to die" 10 _ha_gone $pids || return 1
+  # anything else still working in its data folder (there should be nothing)
+  left=$(find /proc -mindepth 2 -maxdepth 2 -name cwd -lname "$(_ha_data "$p")" 2>/dev/null | cut -d/ -f3)
+  if [ -n "$left" ]; then
+    log "postgres-ha: $(echo $left | wc -w) more processes of node $p were alive; killed: $(echo $left)"
+    # shellcheck disable=SC2086
+    kill -9 $left
+  fi
   echo "$at" # when it was killed (epoch seconds), for the tests' clocks
 }
 
@@ -189,8 +218,10 @@ ha_promote() {
     log "postgres-ha: promotion of node $s failed, see $LOG_DIR/postgres.log"
     return 1
   }
+  local at; at=$(date +%s.%N)
   _ha_clear_standby_settings "$s" || return 1
   log "postgres-ha: node $s (:$(_ha_port "$s")) promoted; it runs alone until \`postgres-ha.sh up\` rebuilds node $o"
+  echo "$at" # when it accepted writes (epoch seconds), for the tests' clocks
 }
 
 ha_rebuild() {

@@ -29,14 +29,15 @@ consumers wait them out, HTTP answers 503 with Retry-After."""
 def database_away(exc: BaseException) -> bool:
     """Whether ``exc`` says the database is unreachable: one of :data:`DATABASE_AWAY`, or
     asyncpg's "connection is closed" (a statement on a connection that died after it left the
-    pool, or the ROLLBACK of ``async with conn.transaction()`` after the server vanished
-    mid-transaction, which then replaces the error that said so)."""
+    pool, or ``async with conn.transaction()`` leaving after the server vanished
+    mid-transaction: "cannot call Transaction.__aexit__(): the underlying connection is
+    closed" replaces the error that said so), or raised while handling one of those."""
     current: BaseException | None = exc
     for _ in range(8):  # the error, and what it was raised while handling
         if current is None:
             return False
         if isinstance(current, DATABASE_AWAY) or (
-            isinstance(current, asyncpg.InterfaceError) and str(current) == "connection is closed"
+            isinstance(current, asyncpg.InterfaceError) and "connection is closed" in str(current)
         ):
             return True
         current = current.__cause__ or current.__context__

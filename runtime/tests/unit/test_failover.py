@@ -34,6 +34,8 @@ def test_what_says_the_database_is_away() -> None:
     assert database_away(NO_PRIMARY)
     assert database_away(asyncpg.InterfaceError("connection is closed"))
     assert database_away(rollback_after_the_server_vanished())
+    leaving = "cannot call Transaction.__aexit__(): the underlying connection is closed"
+    assert database_away(asyncpg.InterfaceError(leaving))
     assert database_away(ConnectionRefusedError(111, "Connection refused"))
     wrapped = RuntimeError("handler failed")
     wrapped.__cause__ = asyncpg.CannotConnectNowError("the database system is starting up")
