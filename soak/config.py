@@ -17,8 +17,8 @@ class Config:
     rate: float = 20.0  # scheduled requests/s of the mix (arrivals and background come on top)
     minutes: float = 30.0
     slice_minutes: float = 5.0
-    students: int = 300  # registered and logged in before the load starts
-    arrivals_per_min: float = 6.0  # new students registering during the run
+    students: int = 200  # registered and logged in before the load starts
+    arrivals_per_min: float = 4.0  # new students registering during the run
     import_rows: int = 2000  # the registrar's roster import in the background ...
     import_every_s: float = 90.0  # ... every so often
     batch_photos: int = 100  # the photographer's batch in the background ...

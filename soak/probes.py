@@ -61,10 +61,15 @@ def _postmaster(config: Config) -> int | None:
     return None
 
 
-def memory(config: Config) -> dict[str, float]:
+def processes(config: Config) -> dict[str, int]:
+    """The stack's processes by name (pid files of .stack/run, and the postmaster)."""
     pids = dict(stack_pids())
     if (postmaster := _postmaster(config)) is not None:
         pids["postgres"] = postmaster
+    return pids
+
+
+def memory(config: Config, pids: dict[str, int]) -> dict[str, float]:
     children = _children()
     found = {name: tree_memory_mb(pid, children) for name, pid in pids.items()}
     return {name: mb for name, mb in found.items() if mb > 0}
@@ -177,6 +182,7 @@ class Probes:
         self.kafka = Kafka(config)
         self.errors: dict[str, int] = defaultdict(int)
         self.load: list[float] = []
+        self._pids: dict[str, int] = {}
 
     async def start(self) -> None:
         await self.kafka.start()
@@ -194,9 +200,14 @@ class Probes:
 
     async def sample(self) -> Sample:
         self.load.append(os.getloadavg()[0])
+        pids = processes(self.config)
+        # a new pid under a known name: someone (or a crash and a supervisor) restarted it
+        restarted = sorted(n for n, p in pids.items() if self._pids.get(n, p) != p)
+        self._pids = pids
         return Sample(
             at=time.monotonic(),
-            rss_mb=await asyncio.to_thread(memory, self.config),
+            restarted=restarted,
+            rss_mb=await asyncio.to_thread(memory, self.config, pids),
             pg_connections=await self._try("pg_connections", self.db.connections, {}),
             outbox=await self._try("outbox", self.db.outbox, {}),
             lag=await self._try("lag", self.kafka.lag, {}),

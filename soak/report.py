@@ -93,8 +93,8 @@ def markdown(run: dict[str, Any]) -> str:
         "",
         "| slice | start (UTC) | target/s | sent/s | requests | p50 ms | p99 ms | skipped"
         " | statuses | PG conns max | lag max | outbox age max s | DLQ | logs MB"
-        " | other gateway req | load avg | driver CPU s |",
-        "|" + "---|" * 17,
+        " | other gateway req | load avg | driver CPU s | restarted |",
+        "|" + "---|" * 18,
     ]
     for s in slices:
         lines.append(
@@ -104,7 +104,7 @@ def markdown(run: dict[str, Any]) -> str:
             f" | {s['consumer_lag']['max']} | {s['outbox']['max_age_s']:.1f}"
             f" | {s['dlq']['last']} | {s['log_bytes_total'] / 2**20:.1f}"
             f" | {s['other_gateway_requests']} | {s['load_average']:.1f}"
-            f" | {s['driver_cpu_s']:.0f} |"
+            f" | {s['driver_cpu_s']:.0f} | {', '.join(s.get('restarted', {})) or '–'} |"
         )
     families = sorted({f for s in slices for f in s["families"]})
     lines += [

@@ -31,6 +31,7 @@ class Sample:
     lag: dict[str, int] = field(default_factory=dict)  # consumer group → messages behind
     outbox: dict[str, tuple[int, float]] = field(default_factory=dict)  # db → (rows, age s)
     dlq: int | None = None  # messages in every *.dlq topic
+    restarted: list[str] = field(default_factory=list)  # processes with a new pid since the last
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Slice:
             "driver_cpu_s": round(self.driver_cpu_s, 1),
             "load_average": round(self.load_average, 2),
             "notes": dict(self.notes),
+            "restarted": dict(Counter(name for s in self.samples for name in s.restarted)),
         }
 
 
