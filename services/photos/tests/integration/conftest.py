@@ -25,6 +25,7 @@ from jiaodui_runtime.testing.accounts import (
     resident_id,
 )
 from jiaodui_runtime.testing.events import publish
+from jiaodui_runtime.testing.faces import unique_portrait
 from PIL import Image
 
 SETTINGS = PhotosSettings()  # the dev secrets the running services use
@@ -39,6 +40,12 @@ def jpeg(
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, format="JPEG", **({"exif": exif} if exif else {}))
     return out.getvalue()
+
+
+def face(seed: int | str | None = None, person: str = "astronaut") -> bytes:
+    """A real face laid out as a certificate photo: it passes the machine checks; every seed
+    gives other bytes (random by default)."""
+    return unique_portrait(uuid.uuid4().hex if seed is None else seed, person)
 
 
 def zipped(files: dict[str, bytes]) -> bytes:
@@ -183,18 +190,29 @@ class World:
         return body
 
     async def slot(
-        self, student: Account, kind: str, *, status: str, photo_id: str | None = None
+        self,
+        student: Account,
+        kind: str,
+        *,
+        status: str,
+        photo_id: str | None = None,
+        check: str | None = None,
     ) -> dict[str, Any]:
-        """Wait until the student sees the photo of this kind in this status."""
+        """Wait until the student sees the photo of this kind in this status (and, when
+        given, this machine check state: checks take a few tenths of a second each)."""
 
         async def probe() -> dict[str, Any] | None:
             for record in await self.my_photos(student):
                 slot: dict[str, Any] = record[kind]
-                if slot["status"] == status and photo_id in (None, slot["photo_id"]):
+                if (
+                    slot["status"] == status
+                    and photo_id in (None, slot["photo_id"])
+                    and check in (None, slot["check"])
+                ):
                     return slot
             return None
 
-        return await eventually(probe, what=f"{kind} photo {status}")
+        return await eventually(probe, timeout_s=300, what=f"{kind} photo {status} ({check})")
 
 
 async def _log_in(gateway: httpx.AsyncClient, email: str, password: str) -> str:

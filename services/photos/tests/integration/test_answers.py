@@ -10,7 +10,7 @@ import pytest
 from jiaodui_contracts.corrections import ErrataApproved
 from jiaodui_runtime.testing.accounts import Account
 
-from .conftest import Person, World, jpeg
+from .conftest import Person, World, face
 
 pytestmark = pytest.mark.integration
 
@@ -19,10 +19,8 @@ async def linked(world: World, cohort: str = "2014") -> tuple[Person, Account, s
     person = world.person()
     await world.publish(world.record_event(person, cohort=cohort))
     student = await world.student_owning(person, cohort=cohort)
-    await world.upload(
-        [world.identity_row("p.jpg", "graduation", person)], {"p.jpg": jpeg((1, 2, 3))}
-    )
-    slot = await world.slot(student, "graduation", status="pending")
+    await world.upload([world.identity_row("p.jpg", "graduation", person)], {"p.jpg": face()})
+    slot = await world.slot(student, "graduation", status="pending", check="passed")
     return person, student, slot["photo_id"]
 
 
@@ -152,9 +150,7 @@ async def test_dispute_errata_and_replacement(world: World) -> None:
     await world.slot(student, "graduation", status="pending", photo_id=photo_id)
     assert (await world.gateway.post(f"{url}/confirm", headers=student.headers)).status_code == 200
 
-    await world.upload(
-        [world.identity_row("new.jpg", "graduation", person)], {"new.jpg": jpeg((90, 90, 90))}
-    )
+    await world.upload([world.identity_row("new.jpg", "graduation", person)], {"new.jpg": face()})
     fresh = await world.slot(student, "graduation", status="pending")
     assert fresh["photo_id"] != photo_id
     assert await events_of(world, person.record_id, "PhotoReplaced") == 1
@@ -170,8 +166,8 @@ async def test_stats_count_by_college_and_class(world: World) -> None:
     )
     student = await world.student_owning(ann)
     await world.slot(student, "graduation", status="missing")
-    await world.upload([world.identity_row("a.jpg", "graduation", ann)], {"a.jpg": jpeg()})
-    slot = await world.slot(student, "graduation", status="pending")
+    await world.upload([world.identity_row("a.jpg", "graduation", ann)], {"a.jpg": face()})
+    slot = await world.slot(student, "graduation", status="pending", check="passed")
     confirmed = await world.gateway.post(
         f"/api/photos/v1/photos/{slot['photo_id']}/confirm", headers=student.headers
     )

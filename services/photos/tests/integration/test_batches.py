@@ -88,6 +88,7 @@ async def test_each_file_gets_its_own_result(world: World) -> None:
         "photo_id": None,
         "status": "unlinked",
         "reason": "name_mismatch",
+        "findings": None,  # only linked photos are checked by machine
     }
     assert files["bob2.jpg"]["reason"] == "student_number_mismatch"
     assert files["ghost.jpg"]["reason"] == "no_record"
@@ -96,6 +97,7 @@ async def test_each_file_gets_its_own_result(world: World) -> None:
         "photo_id": None,
         "status": "invalid",
         "reason": "image_corrupt",
+        "findings": None,
     }
     assert files["ann.jpg"]["reason"] is None
     assert files["small.jpg"]["reason"] == "wrong_dimensions"

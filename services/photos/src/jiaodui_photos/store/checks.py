@@ -50,17 +50,30 @@ class Job:
     blob_key: str
 
 
+# Batches take turns (the first queued photo of every batch, then the second...): a student's
+# single re-captured photo is not stuck behind a 2,000-photo batch uploaded before it.
+_CLAIM = """
+WITH ranked AS (
+    SELECT c.photo_id, c.queued_at,
+           row_number() OVER (PARTITION BY p.batch_id ORDER BY c.queued_at, c.photo_id) AS turn
+    FROM photo_checks c JOIN photos p USING (photo_id)
+    WHERE c.state = 'queued'
+)
+SELECT c.photo_id, c.record_id, c.kind, p.blob_key
+FROM ranked r JOIN photo_checks c USING (photo_id) JOIN photos p USING (photo_id)
+WHERE c.state = 'queued'
+ORDER BY r.turn, r.queued_at, c.photo_id
+LIMIT $1 FOR UPDATE OF c SKIP LOCKED
+"""
+
+
 async def claim(conn: DbConnection, limit: int) -> list[Job]:
-    """Lock up to ``limit`` queued checks, oldest first, for the caller's transaction; other
-    checkers skip them, and a checker that dies releases them with its connection."""
+    """Lock up to ``limit`` queued checks, batches taking turns, oldest first within each,
+    for the caller's transaction; other checkers skip them, and a checker that dies releases
+    them with its connection."""
     if not conn.is_in_transaction():
         raise RuntimeError("claim needs the caller's transaction")
-    rows = await conn.fetch(
-        "SELECT c.photo_id, c.record_id, c.kind, p.blob_key FROM photo_checks c"
-        " JOIN photos p USING (photo_id) WHERE c.state = 'queued'"
-        " ORDER BY c.queued_at, c.photo_id LIMIT $1 FOR UPDATE OF c SKIP LOCKED",
-        limit,
-    )
+    rows = await conn.fetch(_CLAIM, limit)
     return [Job(r["photo_id"], r["record_id"], r["kind"], r["blob_key"]) for r in rows]
 
 
