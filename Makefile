@@ -83,7 +83,7 @@ stack-cluster: install ## start the 3-broker Kafka cluster (ports 19092-19094) b
 stop-cluster: ## stop the 3-broker Kafka cluster (its data stays in .stack/kafka-cluster)
 	bash deploy/local/kafka-cluster.sh down
 
-test-cluster: install ## start the cluster, kill -9 a partition leader under outbox/inbox load, stop it
+test-cluster: install ## start the cluster, kill -9 a partition leader, then the active KRaft controller, under outbox/inbox load, stop it
 	bash deploy/local/run.sh --quiet
 	bash deploy/local/kafka-cluster.sh up
 	JIAODUI_KAFKA_CLUSTER=1 .venv/bin/python -m pytest -s tests/faults/test_cluster_leader_kill.py \

@@ -6,6 +6,7 @@
 #
 #   bash deploy/local/kafka-cluster.sh up|down|status|clean|bootstrap
 #   bash deploy/local/kafka-cluster.sh kill N|start N|stop N      (N = 1, 2 or 3 = the node id)
+#   bash deploy/local/kafka-cluster.sh controller    the active controller's node id (quorum leader)
 #
 # Node N: clients on 127.0.0.1:$((19091 + N)), controller on :$((19191 + N)) (JIAODUI_KAFKA_CLUSTER_PORT,
 # JIAODUI_KAFKA_CLUSTER_CONTROLLER_PORT move the first), heap JIAODUI_KAFKA_CLUSTER_HEAP (384m);
@@ -98,6 +99,17 @@ cluster_kill() {
   wait_for "node $1 to die" 10 _gone "$pid"
 }
 
+# cluster_controller: the node id of the active controller, i.e. the KRaft quorum's leader, as
+# kafka-metadata-quorum.sh describe --status reports it (LeaderId); Kafka's tools jar is fetched
+# beside the broker's jars the first time (kafka.sh tools)
+cluster_controller() {
+  kafka_tools_install || return 1
+  timeout 30 java -Xmx128m -Dlog4j2.configurationFile="$KAFKA_DEPLOY/log4j2.properties" \
+    -cp "$KAFKA_LIB/*:$KAFKA_HOME/tools/*" org.apache.kafka.tools.MetadataQuorumCommand \
+    --bootstrap-server "$(cluster_bootstrap)" describe --status 2>>"$LOG_DIR/kafka-cluster-tools.log" \
+    | sed -n 's/^LeaderId:[[:space:]]*\([0-9]*\).*/\1/p' | grep .
+}
+
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   case ${1:-}:${2:-} in
     up:) cluster_up ;;
@@ -105,9 +117,10 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
     status:) cluster_status ;;
     clean:) cluster_down && rm -rf "$CLUSTER_HOME" ;;
     bootstrap:) cluster_bootstrap ;;
+    controller:) cluster_controller ;;
     kill:?*) cluster_kill "$2" ;;
     start:?*) _cluster_id >/dev/null && on_node "$2" kafka_start && on_node "$2" kafka_wait ;;
     stop:?*) on_node "$2" kafka_stop ;;
-    *) echo "usage: $0 up|down|status|clean|bootstrap|kill N|start N|stop N" >&2; exit 2 ;;
+    *) echo "usage: $0 up|down|status|clean|bootstrap|controller|kill N|start N|stop N" >&2; exit 2 ;;
   esac
 fi

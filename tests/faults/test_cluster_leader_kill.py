@@ -1,13 +1,17 @@
-"""Failover test: kill -9 a partition leader of a 3-broker cluster under outbox/inbox load.
+"""Failover test: kill -9 a partition leader, or the active KRaft controller, of a 3-node
+cluster under outbox/inbox load.
 
 The runtime's own outbox relay and inbox consumer run against the local 3-node cluster
-(deploy/local/kafka-cluster.sh: replication factor 3, min.insync.replicas 2) while rows are
-written at a steady rate. Mid-load the leader of partition 0 is killed with SIGKILL and, once
-another replica leads and the relay publishes again, started again. Afterwards every row is
-published and took effect exactly once, and the relay and consumer never had to be restarted.
+(deploy/local/kafka-cluster.sh: combined broker+controller nodes, a 3-voter quorum,
+replication factor 3, min.insync.replicas 2) while rows are written at a steady rate. Mid-load
+the victim is killed with SIGKILL: the leader of partition 0, or the quorum's leader (the
+active controller, found with kafka-metadata-quorum describe --status); once the others lead
+(a new controller elected too) and the relay publishes again, it is started again. Afterwards
+every row is published and took effect exactly once, and the relay and consumer never had to
+be restarted.
 
 Starting three brokers takes a while on a small machine: `make test-cluster` runs it
-(JIAODUI_KAFKA_CLUSTER=1); the numbers go to .stack/logs/cluster-leader-kill.json.
+(JIAODUI_KAFKA_CLUSTER=1); the numbers go to .stack/logs/cluster-<victim>-kill.json.
 """
 
 from __future__ import annotations
@@ -97,11 +101,20 @@ async def apply_to_ledger(conn: DbConnection, event: CloudEvent, data: BaseModel
     await conn.execute("INSERT INTO ledger (account_id) VALUES ($1)", data.account_id)
 
 
-async def kill_and_restart_the_leader(
-    bootstrap: str, topic: str, db: asyncpg.Pool, load: Load
+async def controller() -> int | None:
+    """The active controller's node id (the KRaft quorum's leader); None while unknown."""
+    try:
+        return int(await cluster("controller"))
+    except (AssertionError, ValueError):
+        return None
+
+
+async def kill_and_restart(
+    bootstrap: str, topic: str, db: asyncpg.Pool, load: Load, victim: str
 ) -> dict[str, Any]:
-    """Kill -9 partition 0's leader once the load runs; start it again once the cluster and the
-    relay have moved on without it; return when it is back in every partition's ISR."""
+    """Kill -9 the victim (partition 0's leader, or the active controller) once the load runs;
+    start it again once the cluster and the relay have moved on without it; return when it is
+    back in every partition's ISR."""
 
     async def under_way() -> bool:
         published = await db.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL")
@@ -109,7 +122,11 @@ async def kill_and_restart_the_leader(
 
     await eventually(under_way, timeout_s=60, what="the load under way")
     layout = await eventually(lambda: partitions(bootstrap, topic), what="the partition leaders")
-    leader: int = layout[0]["leader"]
+    if victim == "active-controller":
+        leader: int = await eventually(controller, timeout_s=60, what="the active controller")
+    else:
+        leader = layout[0]["leader"]
+    led = [p["partition"] for p in layout if p["leader"] == leader]
     killed_after = len(load.acknowledged)
     killed_at = await db.fetchval("SELECT clock_timestamp()")
     start = time.monotonic()
@@ -121,6 +138,17 @@ async def kill_and_restart_the_leader(
 
     await eventually(led_by_survivors, timeout_s=90, interval_s=0.1, what="new leaders")
     failover_s = time.monotonic() - start
+    elected: dict[str, Any] = {}
+    if victim == "active-controller":
+
+        async def new_controller() -> int | None:
+            found = await controller()
+            return found if found not in (None, leader) else None
+
+        elected["new_controller"] = await eventually(
+            new_controller, timeout_s=90, interval_s=0.1, what="a new active controller"
+        )
+        elected["controller_known_after_s"] = round(time.monotonic() - start, 2)
 
     async def published_since_kill() -> bool:
         return bool(
@@ -141,7 +169,10 @@ async def kill_and_restart_the_leader(
 
     await eventually(back_in_sync, timeout_s=120, what=f"node {leader} back in the ISR")
     return {
+        "victim": victim,
         "killed_node": leader,
+        "it_led_partitions": led,
+        **elected,
         "killed_after_acknowledged": killed_after,
         "killed_at": killed_at,
         "leader_failover_s": round(failover_s, 2),
@@ -177,9 +208,10 @@ async def resumption(db: asyncpg.Pool, killed_at: datetime) -> dict[str, float]:
 
 def report(stack: StackEndpoints, numbers: dict[str, Any]) -> None:
     text = json.dumps(numbers, indent=2)
-    print(f"\ncluster leader kill:\n{text}")
+    victim = numbers["victim"]
+    print(f"\ncluster {victim} kill:\n{text}")
     if stack.stack_dir is not None:
-        (stack.stack_dir / "logs" / "cluster-leader-kill.json").write_text(text + "\n")
+        (stack.stack_dir / "logs" / f"cluster-{victim}-kill.json").write_text(text + "\n")
 
 
 class Load:
@@ -219,8 +251,14 @@ async def prefix(bootstrap: str) -> AsyncIterator[str]:
         await admin.close()
 
 
+@pytest.mark.parametrize("victim", ["partition-leader", "active-controller"])
 async def test_leader_killed_mid_load_every_row_published_and_applied_once(
-    bootstrap: str, prefix: str, db: asyncpg.Pool, fresh_database: str, stack: StackEndpoints
+    victim: str,
+    bootstrap: str,
+    prefix: str,
+    db: asyncpg.Pool,
+    fresh_database: str,
+    stack: StackEndpoints,
 ) -> None:
     topic = prefix + TOPIC
     layout = await eventually(
@@ -253,7 +291,7 @@ async def test_leader_killed_mid_load_every_row_published_and_applied_once(
     load = Load(db)
     tasks = [asyncio.create_task(t()) for t in (relay.run, consumer.run, load.run)]
     try:
-        numbers = await kill_and_restart_the_leader(bootstrap, topic, db, load)
+        numbers = await kill_and_restart(bootstrap, topic, db, load, victim)
         await tasks[2]
         await eventually(
             lambda: drained(db, len(load.acknowledged)),
