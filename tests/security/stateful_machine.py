@@ -68,7 +68,16 @@ def is_positive(case: Case) -> bool:
     return meta is None or meta.generation.mode.is_positive
 
 
-Seen = Counter[tuple[str, int, bool]]  # (operation, status, realistic request) → answers
+Seen = Counter[tuple[str, int, str, bool]]  # (operation, status, problem code, realistic)
+
+
+def problem_code(response: Response) -> str:
+    if not response.headers.get("content-type", [""])[0].startswith("application/problem+json"):
+        return ""
+    try:
+        return str(response.json().get("code", ""))
+    except ValueError:
+        return ""
 
 
 def walker(
@@ -127,7 +136,7 @@ def walker(
             super().after_call(response, case)
             label = case.operation.label
             realistic = case.id in self.scenario.realistic_cases
-            seen[label, response.status_code, realistic] += 1
+            seen[label, response.status_code, problem_code(response), realistic] += 1
             if realistic and (answered := flow.answered.get(label)) is not None:
                 answered(self.scenario, case, response)
 

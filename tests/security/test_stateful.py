@@ -83,9 +83,9 @@ async def test_the_linked_flows_answer_as_documented(
     started = time.monotonic()
     failure = await asyncio.to_thread(walk, machine)
     print(f"{service}: {sum(seen.values())} calls in {time.monotonic() - started:.1f}s")
-    for (label, status, realistic), count in sorted(seen.items()):
-        print(f"  {count:4d} × {label} {status}{' (realistic request)' if realistic else ''}")
+    for (label, status, code, realistic), count in sorted(seen.items()):
+        print(f"  {count:4d} × {label} {status} {code}{' (realistic)' if realistic else ''}")
     assert not failure, failure
     # the control: the walk got past validation into the flow (a realistic first request
     # answered 2xx), or checking its answers would prove little
-    assert any(realistic and 200 <= status < 300 for _, status, realistic in seen), seen
+    assert any(realistic and 200 <= status < 300 for _, status, _, realistic in seen), seen
