@@ -100,9 +100,11 @@ async def seed(dsn: str, account_id: str, n: int) -> list[str]:
         )
         await conn.copy_records_to_table(
             "photo_slots",
-            columns=["record_id", "kind", "photo_id", "photo_seq", "status"],
+            # as linking and the machine checks leave them: pending and checked (passed)
+            columns=["record_id", "kind", "photo_id", "photo_seq", "status", "check_state"],
             records=[
-                (r, "graduation", p, 1, "pending") for r, p in zip(records, photos, strict=True)
+                (r, "graduation", p, 1, "pending", "passed")
+                for r, p in zip(records, photos, strict=True)
             ],
         )
     finally:

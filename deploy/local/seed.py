@@ -249,11 +249,9 @@ class Seeder:
                 headers=headers,
             )
             return
-        await self.api.post(f"{photos}/{slots['graduation']['photo_id']}/confirm", headers=headers)
+        await self.confirm(slots["graduation"]["photo_id"], headers)
         if i % 3 != 2:
-            await self.api.post(
-                f"{photos}/{slots['admission']['photo_id']}/confirm", headers=headers
-            )
+            await self.confirm(slots["admission"]["photo_id"], headers)
         if i == 1:
             await self.api.post(
                 "/api/corrections/v1/errata",
@@ -264,6 +262,17 @@ class Seeder:
                 },
                 headers=headers,
             )
+
+    async def confirm(self, photo_id: str, headers: dict[str, str]) -> None:
+        """Confirm once the machine checks let it (a whole cohort's photos queue for them)."""
+
+        async def attempt() -> bool:
+            answer = await self.api.post(
+                f"/api/photos/v1/photos/{photo_id}/confirm", headers=headers
+            )
+            return not (answer.status_code == 409 and answer.json()["code"] == "check_running")
+
+        await eventually(attempt, timeout_s=600, interval_s=1.0, what=f"checks of {photo_id}")
 
     async def activity(self) -> None:
         """Some of the cohort answer, and one student whose ID was mistyped at real-name

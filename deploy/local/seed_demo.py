@@ -1,6 +1,7 @@
 """The demo cohort of the local stack: a graduating class big enough for the dashboards.
 
-Pure builders (no I/O): the roster rows, portrait JPEGs and the photo batch of a cohort of
+Pure builders (no I/O): the roster rows, portrait JPEGs (real faces from installed packages:
+the machine checks look for one) and the photo batch of a cohort of
 ``COLLEGES × CLASSES × PER_CLASS`` students, deterministic so that a second `make run`
 imports the same rows (an unchanged row emits nothing). Every tenth student has no photo
 ("record without photo"); a few get accounts and answer (see seed.py's ``activity``).
@@ -17,7 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from jiaodui_runtime.testing.accounts import resident_id
-from PIL import Image, ImageDraw
+from jiaodui_runtime.testing.faces import PEOPLE, no_face, unique_portrait
+from jiaodui_runtime.testing.faces import portrait as portrait_of
+from PIL import Image
 
 INSTITUTION = {"code": "10001", "name": "示范大学 Demo University"}
 COLLEGES = ["信息学院", "经济学院", "外国语学院", "机械工程学院"]
@@ -99,25 +102,37 @@ def roster_csv(extra_rows: list[list[str]]) -> bytes:
     return out.getvalue().encode()
 
 
-def portrait(seed: str, kind: str) -> bytes:
-    """A 480×640 ID-style portrait placeholder: a plain light background and a silhouette
-    (no real face: the demo carries nobody's likeness)."""
-    rng = random.Random(seed + kind)
-    bg = (226, 236, 248) if kind == "graduation" else (236, 240, 236)
-    image = Image.new("RGB", (480, 640), bg)
-    draw = ImageDraw.Draw(image)
-    coat = tuple(rng.randint(30, 90) for _ in range(3))
-    skin = (rng.randint(215, 240), rng.randint(180, 205), rng.randint(150, 175))
-    hair = tuple(rng.randint(15, 45) for _ in range(3))
-    draw.ellipse((70, 420, 410, 760), fill=coat)  # shoulders
-    draw.rectangle((205, 360, 275, 440), fill=skin)  # neck
-    draw.ellipse((150, 140, 330, 380), fill=skin)  # face
-    draw.chord((140, 110, 340, 300), 180, 360, fill=hair)  # hair
-    for x in (205, 275):
-        draw.ellipse((x - 9, 245, x + 9, 257), fill=(40, 40, 40))  # eyes
-    draw.arc((205, 290, 275, 330), 20, 160, fill=(150, 80, 80), width=4)  # mouth
+# Students (by position among those with photos) whose graduation photo shows one verdict
+# of the machine checks each, for the college office's review queue; the others pass.
+VERDICT_SUBJECTS = {1: "fail", 2: "uncertain", 3: "anomaly"}
+# how much of another person a doubtful likeness holds: measured with dlib, 0.55 puts it
+# 0.54–0.56 from either person, between the comparison's thresholds (pass ≤ 0.50, fail ≥ 0.60)
+DOUBT = 0.55
+
+
+def portrait(seed: str, kind: str, verdict: str = "pass") -> bytes:
+    """A 480×640 certificate photo of one of the people whose pictures ship in installed
+    packages (scikit-image, matplotlib), the same person for both kinds of one student;
+    ``verdict`` makes the graduation photo another person (fail), a doubtful likeness
+    (uncertain) or an image without a face (anomaly)."""
+    person = PEOPLE[int(seed) % len(PEOPLE)] if seed.isdigit() else PEOPLE[0]
+    if kind == "graduation" and verdict == "anomaly":
+        return no_face()
+    if kind == "graduation" and verdict == "fail":
+        other = PEOPLE[(PEOPLE.index(person) + 1) % len(PEOPLE)]
+        return unique_portrait(f"{seed}-{kind}", other)
+    if kind == "graduation" and verdict == "uncertain":
+        return doubtful_portrait(person)
+    return unique_portrait(f"{seed}-{kind}", person)
+
+
+def doubtful_portrait(person: str) -> bytes:
+    """The person's portrait blended with another's (both laid out alike): a likeness the
+    comparison can neither pass nor fail (uncertain)."""
+    other = PEOPLE[(PEOPLE.index(person) + 1) % len(PEOPLE)]
+    mine, theirs = (Image.open(io.BytesIO(portrait_of(p))).convert("RGB") for p in (person, other))
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=82)
+    Image.blend(mine, theirs, DOUBT).save(out, format="JPEG", quality=90)
     return out.getvalue()
 
 
@@ -131,10 +146,11 @@ def photo_batch(extra: list[tuple[str, str, date, str, str]]) -> tuple[bytes, by
     )
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zipped:
-        for name, number, id_number in _photo_subjects(extra):
+        for position, (name, number, id_number) in enumerate(_photo_subjects(extra)):
+            verdict = VERDICT_SUBJECTS.get(position - len(extra), "pass")
             for kind in ("graduation", "admission"):
                 file = f"{kind}/{number}.jpg"
-                zipped.writestr(file, portrait(number, kind))
+                zipped.writestr(file, portrait(number, kind, verdict))
                 writer.writerow(
                     [file, kind, INSTITUTION["code"], name, "resident_id", id_number, number]
                 )

@@ -4,11 +4,13 @@ archive, and the confirmation windows set in photos and mirrored in corrections.
 from __future__ import annotations
 
 import io
+import uuid
 import zipfile
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from PIL import Image
+from jiaodui_runtime.testing import eventually
+from jiaodui_runtime.testing.faces import unique_portrait
 
 RECORD_COLUMNS = (
     "institution_code,institution_name,student_number,exam_number,name,gender,ethnicity,"
@@ -17,13 +19,27 @@ RECORD_COLUMNS = (
 )
 
 
-def photo_archive() -> bytes:
-    image = io.BytesIO()
-    Image.new("RGB", (480, 640), (180, 190, 200)).save(image, format="JPEG")
+def photo_archive(seed: int | str | None = None) -> bytes:
+    """A ZIP with ``g.jpg``: a real face laid out as a certificate photo, which passes the
+    machine checks (DESIGN §9); byte-different for every ``seed`` (random by default)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("g.jpg", image.getvalue())
+        archive.writestr("g.jpg", unique_portrait(uuid.uuid4().hex if seed is None else seed))
     return out.getvalue()
+
+
+async def confirm_when_checked(
+    gateway: httpx.AsyncClient, headers: dict[str, str], photo_id: str, *, timeout_s: float = 300
+) -> httpx.Response:
+    """Confirm a photo once its machine checks let it be confirmed: 409 ``check_running``
+    is asked again until it changes (any other answer is returned as it is)."""
+
+    async def attempt() -> httpx.Response | None:
+        answer = await gateway.post(f"/api/photos/v1/photos/{photo_id}/confirm", headers=headers)
+        running = answer.status_code == 409 and answer.json().get("code") == "check_running"
+        return None if running else answer
+
+    return await eventually(attempt, timeout_s=timeout_s, interval_s=0.25, what="the photo checks")
 
 
 async def put_windows(

@@ -15,7 +15,12 @@ import pytest
 from jiaodui_runtime.testing import StackEndpoints, eventually
 from jiaodui_runtime.testing.accounts import create_staff, create_student, resident_id
 
-from tests.e2e.journey_steps import RECORD_COLUMNS, photo_archive, put_windows
+from tests.e2e.journey_steps import (
+    RECORD_COLUMNS,
+    confirm_when_checked,
+    photo_archive,
+    put_windows,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 BORN = date(2003, 3, 9)
@@ -103,9 +108,7 @@ async def test_an_erratum_fixes_the_record_so_the_photo_links_and_is_confirmed(
         return slots[0].get("photo_id") if slots and slots[0]["status"] == "pending" else None
 
     photo_id = await eventually(linked_photo, what="photos to re-link the photo")
-    confirmed = await gateway.post(
-        f"/api/photos/v1/photos/{photo_id}/confirm", headers=student.headers
-    )
+    confirmed = await confirm_when_checked(gateway, student.headers, photo_id)
     assert confirmed.status_code == 200, confirmed.text
     late = await gateway.post(
         "/api/corrections/v1/errata",

@@ -1,4 +1,5 @@
-"""Pending photos written straight into the photos database, as linking leaves them.
+"""Pending photos written straight into the photos database, as linking and the machine
+checks leave them (checked and passed: confirmable).
 
 How records, owners and photos got there (imports, matching, batches) is covered by the
 end-to-end tests; the fault tests only need many answerable photos, fast.
@@ -66,8 +67,8 @@ async def seed_records(
                 ],
             )
             await conn.executemany(
-                "INSERT INTO photo_slots (record_id, kind, photo_id, photo_seq, status)"
-                " VALUES ($1, $2, $3, 1, $4)",
+                "INSERT INTO photo_slots (record_id, kind, photo_id, photo_seq, status,"
+                " check_state) VALUES ($1, $2, $3, 1, $4, 'passed')",
                 [
                     (uuid.UUID(s.record_id), kind, uuid.UUID(photo), slots[kind])
                     for s in seeded

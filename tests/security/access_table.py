@@ -312,6 +312,12 @@ PHOTOS = [
         "/v1/stats",
         cells([*IN_SCOPE, *GLOBAL], scoped(Role.COLLEGE_OTHER, *OUT_OF_INSTITUTION)),
     ),
+    # DESIGN §9: the machine checks' review queue, "college_staff, registrar in scope"
+    Rule("photos", "GET", "/v1/reviews", REVIEW),
+    *(
+        Rule("photos", "POST", f"/v1/reviews/{{photo_id}}/{decision}", REVIEW)
+        for decision in ("accept", "recapture")
+    ),
 ]
 
 NOTIFY = [

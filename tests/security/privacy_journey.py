@@ -25,6 +25,7 @@ from tests.security.privacy_school import (
     NAME,
     PATIENT,
     Headers,
+    biometric_secrets,
     correct_identity,
     file_erratum,
     get_json,
@@ -145,6 +146,8 @@ async def student_journey(gateway: httpx.AsyncClient, stack: StackEndpoints) -> 
     s = Student()
     account_id, activation, student = await _sign_up(gateway, stack, s)
     record_id = await match_and_answer_photos(gateway, stack, student, s.id_number)
+    for what, value in await biometric_secrets(gateway, stack, student, record_id):
+        s.secrets.literal(what, value)
     await file_erratum(gateway, student, record_id, s.corrected_id)
     await correct_identity(gateway, stack, student, s.corrected_id, s.contact_phone, s.email)
     await get_json(gateway, "/api/notify/v1/me/messages", student)

@@ -3,18 +3,26 @@ import and photo batches, photo answers, the erratum and the ID-correction case.
 
 from __future__ import annotations
 
+import base64
 import io
+import struct
 import uuid
 import zipfile
 from datetime import date
 from typing import Any
 
+import asyncpg
 import httpx
 from jiaodui_runtime.privacy import mask_id_number
 from jiaodui_runtime.testing import StackEndpoints, eventually
 from jiaodui_runtime.testing.accounts import create_staff
 
-from tests.e2e.journey_steps import RECORD_COLUMNS, photo_archive, put_windows
+from tests.e2e.journey_steps import (
+    RECORD_COLUMNS,
+    confirm_when_checked,
+    photo_archive,
+    put_windows,
+)
 
 BORN, NAME, COHORT, COLLEGE = date(2001, 5, 17), "李雪", "2026", "信息学院"
 Headers = dict[str, str]
@@ -85,9 +93,7 @@ async def match_and_answer_photos(
     await get_json(gateway, f"/api/records/v1/me/records/{record_id}/collection-code", student)
     image = await gateway.get(f"/api/photos/v1/photos/{photo['graduation']}/image", headers=student)
     assert image.status_code == 200, image.text
-    confirmed = await gateway.post(
-        f"/api/photos/v1/photos/{photo['graduation']}/confirm", headers=student
-    )
+    confirmed = await confirm_when_checked(gateway, student, photo["graduation"])
     assert confirmed.status_code == 200, confirmed.text
     disputed = await gateway.post(
         f"/api/photos/v1/photos/{photo['admission']}/dispute",
@@ -160,3 +166,43 @@ async def correct_identity(
         return bool(match["status"] == "unmatched")
 
     await eventually(unmatched, what="records to learn the corrected ID", **PATIENT)
+
+
+async def biometric_secrets(
+    gateway: httpx.AsyncClient, stack: StackEndpoints, student: Headers, record_id: str
+) -> list[tuple[str, str]]:
+    """The record's face embeddings (as hex, base64 and their first numbers as JSON would
+    write them) and its images' bytes (hex and base64 of a slice): none may leave the photos
+    store (DESIGN §9). Waits until both photos are checked."""
+    conn = await asyncpg.connect(stack.dsn_for("photos"))
+    try:
+
+        async def embeddings() -> list[asyncpg.Record] | None:
+            rows = await conn.fetch(
+                "SELECT e.photo_id, e.embedding FROM photo_embeddings e"
+                " JOIN photos p USING (photo_id) WHERE p.record_id = $1",
+                uuid.UUID(record_id),
+            )
+            return rows if len(rows) == 2 else None
+
+        rows = await eventually(embeddings, what="both photos checked", **PATIENT)
+    finally:
+        await conn.close()
+    found: list[tuple[str, str]] = []
+    for row in rows:
+        face = bytes(row["embedding"])
+        numbers = struct.unpack("<128f", face)
+        found += [
+            ("embedding (hex)", face[:16].hex()),
+            ("embedding (base64)", base64.b64encode(face[:18]).decode()),
+            ("embedding (numbers)", repr(numbers[0])),
+            ("embedding (numbers)", repr(numbers[1])),
+        ]
+        image = await gateway.get(f"/api/photos/v1/photos/{row['photo_id']}/image", headers=student)
+        assert image.status_code == 200, image.text
+        piece = image.content[600:636]
+        found += [
+            ("image bytes (hex)", piece[:16].hex()),
+            ("image bytes (base64)", base64.b64encode(piece).decode()),
+        ]
+    return found

@@ -15,7 +15,7 @@ from jiaodui_runtime.testing.faces import blank, two_faces
 
 from .conftest import World, face
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]  # checks queue on a shared stack
 
 
 async def photos_db(world: World) -> asyncpg.Connection:
