@@ -6,14 +6,16 @@ script that first looks for the epoch: when Redis lost its data the epoch is gon
 the limiter copies the unexpired counters back from PostgreSQL before it answers, so a
 wiped Redis never hands an attacker fresh SMS, login or recovery budgets.
 
-Subjects (phones, e-mail addresses, IPs) are hashed into the key: neither Redis nor the
-ledger holds them in plain text.
+Subjects (phones, e-mail addresses, IPs) are hashed into the key (keyed with ``secret``
+when given, so a copy of Redis or the ledger cannot be searched for a known phone number):
+neither holds them in plain text.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import math
 import time
 from dataclasses import dataclass
@@ -119,15 +121,17 @@ class CounterLedger:
         return [(r["key"], r["count"], r["expires_at"]) for r in rows]
 
 
-def _subject_hash(subject: str) -> str:
-    return hashlib.sha256(subject.encode()).hexdigest()[:32]
-
-
 class RateLimiter:
     def __init__(
-        self, redis: Redis, namespace: str, *, ledger: CounterLedger | None = None
+        self,
+        redis: Redis,
+        namespace: str,
+        *,
+        ledger: CounterLedger | None = None,
+        secret: bytes = b"",
     ) -> None:
         self._redis = redis
+        self._secret = secret
         self._namespace = namespace
         self._ledger = ledger
         self._epoch_key = f"rl:{namespace}:epoch"
@@ -137,9 +141,15 @@ class RateLimiter:
         self._restore = redis.register_script(_RESTORE)
         self._restoring = asyncio.Lock()
 
+    def _subject_hash(self, subject: str) -> str:
+        data = f"rl:{self._namespace}:{subject}".encode()
+        if self._secret:
+            return hmac.new(self._secret, data, hashlib.sha256).hexdigest()[:32]
+        return hashlib.sha256(data).hexdigest()[:32]
+
     def _keys(self, subjects: list[str], limits: list[Limit]) -> list[str]:
         return [
-            f"rl:{self._namespace}:{lim.per_seconds}:{_subject_hash(s)}"
+            f"rl:{self._namespace}:{lim.per_seconds}:{self._subject_hash(s)}"
             for s in subjects
             for lim in limits
         ]

@@ -180,3 +180,13 @@ async def test_a_limiter_without_a_ledger_starts_afresh_after_a_wipe(redis: Redi
     assert await limiter.hit("x", [Limit(1, 60)]) is None
     await redis.delete(*await rate_limit_keys(redis, namespace))
     assert await limiter.hit("x", [Limit(1, 60)]) is None  # the documented limit of that mode
+
+
+async def test_a_secret_keys_the_subject_hash(redis: Redis) -> None:
+    namespace = f"test-{uuid.uuid4().hex[:8]}"
+    one = RateLimiter(redis, namespace, secret=b"one")
+    two = RateLimiter(redis, namespace, secret=b"two")
+    assert await one.hit("13800000000", [Limit(1, 60)]) is None
+    assert await one.hit("13800000000", [Limit(1, 60)]) is not None
+    # another secret, another key: the hash cannot be looked up without the secret
+    assert await two.hit("13800000000", [Limit(1, 60)]) is None

@@ -53,7 +53,12 @@ async def build_identity(rt: ServiceRuntime) -> Identity:
         signer=signer,
         sms_codes=SmsCodes(rt.redis, settings.identity_hash_key),
         # counted in PostgreSQL too: a Redis that lost its data gets them back
-        limiter=RateLimiter(rt.redis, "identity", ledger=CounterLedger(rt.pool)),
+        limiter=RateLimiter(
+            rt.redis,
+            "identity",
+            ledger=CounterLedger(rt.pool),
+            secret=settings.identity_hash_key,
+        ),
         redis=rt.redis,
         pool=rt.pool,
         campus_http=campus_http,

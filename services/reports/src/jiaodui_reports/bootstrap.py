@@ -28,7 +28,9 @@ async def build_reports(rt: ServiceRuntime) -> Reports:
         settings=settings,
         signer=ReportSigner(keys),
         blobs=blob_store_from_url(settings.blob_store_url),
-        limiter=RateLimiter(rt.redis, "reports", ledger=CounterLedger(rt.pool)),
+        limiter=RateLimiter(
+            rt.redis, "reports", ledger=CounterLedger(rt.pool), secret=settings.identity_hash_key
+        ),
         http=rt.http,
         font_path=find_font(settings.font_paths),
     )
