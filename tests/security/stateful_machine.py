@@ -56,7 +56,8 @@ class Flow:
     caller: Callable[[World, Case], str | None]  # the role whose token a call carries
     realistic: Mapping[str, Realistic] = field(default_factory=dict)
     answered: Mapping[str, Answered] = field(default_factory=dict)
-    unsettled: Mapping[str, Callable[[Any], bool]] = field(default_factory=dict)
+    # answers that say "not yet" (an import running, a photo's checks running): asked again
+    unsettled: Mapping[str, Callable[[Response], bool]] = field(default_factory=dict)
 
 
 def has_bearer(case: Case) -> bool:
@@ -69,6 +70,19 @@ def is_positive(case: Case) -> bool:
 
 
 Seen = Counter[tuple[str, int, str, bool]]  # (operation, status, problem code, realistic)
+
+
+def in_progress(answer: int, code: str = "", **body: tuple[str, ...]) -> Callable[[Response], bool]:
+    """An answer of HTTP status ``answer`` with problem ``code`` (when given) and, for each
+    ``body`` key, one of the values listed."""
+
+    def still(response: Response) -> bool:
+        if response.status_code != answer or (code and problem_code(response) != code):
+            return False
+        document = response.json() if body else {}
+        return all(document.get(key) in values for key, values in body.items())
+
+    return still
 
 
 def problem_code(response: Response) -> str:
@@ -118,13 +132,13 @@ def walker(
             latest = [response]
 
             def settled() -> bool:
-                if latest[-1].status_code != 200 or not still(latest[-1].json()):
+                if not still(latest[-1]):
                     return True
                 latest.append(case.call(**kwargs))
                 return False
 
             # a busy stack may queue an import for minutes: the walk goes on with what the
-            # last answer says (it is checked all the same)
+            # last answer says (only that one is checked)
             polled = eventually(
                 lambda: asyncio.to_thread(settled), timeout_s=SETTLE_S, interval_s=0.2
             )
