@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from jiaodui_runtime.testing.accounts import resident_id
-from jiaodui_runtime.testing.faces import PEOPLE, no_face, unique_portrait
-from jiaodui_runtime.testing.faces import portrait as portrait_of
-from PIL import Image
+from jiaodui_runtime.testing.faces import PEOPLE, blend, no_face, unique_portrait
 
 INSTITUTION = {"code": "10001", "name": "示范大学 Demo University"}
 COLLEGES = ["信息学院", "经济学院", "外国语学院", "机械工程学院"]
@@ -127,13 +125,9 @@ def portrait(seed: str, kind: str, verdict: str = "pass") -> bytes:
 
 
 def doubtful_portrait(person: str) -> bytes:
-    """The person's portrait blended with another's (both laid out alike): a likeness the
-    comparison can neither pass nor fail (uncertain)."""
-    other = PEOPLE[(PEOPLE.index(person) + 1) % len(PEOPLE)]
-    mine, theirs = (Image.open(io.BytesIO(portrait_of(p))).convert("RGB") for p in (person, other))
-    out = io.BytesIO()
-    Image.blend(mine, theirs, DOUBT).save(out, format="JPEG", quality=90)
-    return out.getvalue()
+    """The person's portrait cross-faded towards another's: a likeness the comparison can
+    neither pass nor fail (uncertain)."""
+    return blend(DOUBT, person, PEOPLE[(PEOPLE.index(person) + 1) % len(PEOPLE)])
 
 
 def photo_batch(extra: list[tuple[str, str, date, str, str]]) -> tuple[bytes, bytes]:
