@@ -1,0 +1,114 @@
+"""The college office's photo reviews (DESIGN §9) through the portal: a graduation photo of
+another person than the admission photo waits in the queue with its verdict, distance and
+both photos side by side; the office accepts it, and a blank photo gets a re-capture
+request with a reason (which opens an erratum)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+from jiaodui_runtime.testing import StackEndpoints, eventually
+from jiaodui_runtime.testing.accounts import resident_id
+from jiaodui_runtime.testing.faces import blank, pair
+from playwright.async_api import Browser
+
+from tests.browser.portal import audit, open_page, sign_in
+from tests.browser.student_setup import School, roster_row, school
+from tests.e2e.journey_steps import RECORD_COLUMNS
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.timeout(900)]
+BORN = date(2003, 4, 5)
+
+
+async def upload(gateway: httpx.AsyncClient, s: School, rows: list[tuple[str, str, bytes]]) -> None:
+    """(name, ID number, graduation photo) per student; each with its admission photo."""
+    header = "file,kind,institution_code,name,id_type,id_number,student_number\n"
+    lines, archive = [], io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for i, (name, number, graduation) in enumerate(rows):
+            admission, _ = pair("fail")
+            for kind, data in (("admission", admission), ("graduation", graduation)):
+                zipped.writestr(f"{kind}{i}.jpg", data)
+                lines.append(
+                    f"{kind}{i}.jpg,{kind},{s.code},{name},resident_id,{number},S00{i + 1}"
+                )
+    answer = await gateway.post(
+        "/api/photos/v1/batches",
+        headers=s.photographer.headers,
+        files={
+            "manifest": ("m.csv", (header + "\n".join(lines) + "\n").encode(), "text/csv"),
+            "archive": ("a.zip", archive.getvalue(), "application/zip"),
+        },
+    )
+    assert answer.status_code == 202, answer.text
+
+
+async def test_the_office_accepts_one_photo_and_asks_a_new_one_for_another(
+    browser: Browser, gateway: httpx.AsyncClient, stack: StackEndpoints
+) -> None:
+    assert stack.gateway_url and stack.stack_dir
+    s = await school(gateway, stack)
+    people = [("复核甲", resident_id(BORN, "female")), ("复核乙", resident_id(BORN, "female"))]
+    await roster_row(gateway, s, name=people[0][0], number=people[0][1], gender="female", born=BORN)
+    await second_row(gateway, s, *people[1])  # roster_row writes S001; this one S002
+    _, other_person = pair("fail")
+    await upload(gateway, s, [(people[0][0], people[0][1], other_person), (*people[1], blank())])
+
+    async def both_waiting() -> list[dict[str, Any]] | None:
+        answer = await gateway.get("/api/photos/v1/reviews", headers=s.office.headers)
+        items: list[dict[str, Any]] = answer.json()["items"]
+        return items if len(items) == 2 else None
+
+    waiting = await eventually(both_waiting, timeout_s=600, interval_s=2, what="two reviews")
+    assert {i["verdict"] for i in waiting} == {"fail", "anomaly"}
+
+    watched = await open_page(browser)
+    page = watched.page
+    await sign_in(page, stack.gateway_url, s.office.email, s.office.password)
+    await page.goto(f"{stack.gateway_url}/college/reviews")
+    table = page.locator(".reviews__table")
+    first = table.get_by_role("row").filter(has_text="复核甲")
+    await first.get_by_text("未通过").wait_for()
+    await first.get_by_text("人脸差异").wait_for()
+    await (
+        table.get_by_role("row").filter(has_text="复核乙").get_by_text("没有检测到人脸").wait_for()
+    )
+    await page.locator("img[alt^='入学照片']").first.wait_for()
+    await audit(watched, "college-reviews", stack.stack_dir / "screenshots")
+
+    await first.get_by_role("button", name="确认是本人").click()
+    await page.locator(".el-message-box").get_by_role("button", name="确定").click()
+    await page.get_by_text("已确认 复核甲 的照片。").wait_for()
+    second = table.get_by_role("row").filter(has_text="复核乙")
+    await second.get_by_role("button", name="要求重拍").click()
+    dialog = page.get_by_role("dialog")
+    await dialog.get_by_label("原因").fill("照片中没有人脸，请重新拍摄。")
+    await dialog.get_by_role("button", name="提交").click()
+    await page.get_by_text("已要求重新采集 复核乙 的照片").wait_for()
+    await page.get_by_text("没有待复核的照片。").wait_for()
+    await audit(watched, "college-reviews-done", stack.stack_dir / "screenshots")
+
+    async def erratum() -> bool:
+        answer = await gateway.get("/api/corrections/v1/errata", headers=s.office.headers)
+        return any(e["items"][0]["field"] == "graduation_photo" for e in answer.json()["items"])
+
+    await eventually(erratum, timeout_s=120, what="the re-capture's erratum")
+
+
+async def second_row(gateway: httpx.AsyncClient, s: School, name: str, number: str) -> None:
+    row = (
+        f"{s.code},网页大学,S002,26110101000124,{name},female,汉族,{BORN.isoformat()},"
+        f"resident_id,{number},信息学院,计算机系,软件工程,1班,bachelor,4,regular,full_time,"
+        f"2022-09-01,enrolled,2026"
+    )
+    answer = await gateway.post(
+        "/api/records/v1/imports",
+        content=f"{RECORD_COLUMNS}\n{row}\n".encode(),
+        headers={**s.registrar.headers, "Content-Type": "text/csv"},
+    )
+    assert answer.status_code == 202, answer.text
