@@ -31,7 +31,6 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from tests.security.stateful_world import World
 
 CHECKS = [not_a_server_error, response_schema_conformance]
-SETTLE_S = 20.0
 
 Realistic = Callable[["Scenario", Case], bool]  # rewrote the case into a realistic request
 Answered = Callable[["Scenario", Case, Response], None]
@@ -57,7 +56,7 @@ class Flow:
     realistic: Mapping[str, Realistic] = field(default_factory=dict)
     answered: Mapping[str, Answered] = field(default_factory=dict)
     # answers that say "not yet" (an import running, a photo's checks running): asked again
-    unsettled: Mapping[str, Callable[[Response], bool]] = field(default_factory=dict)
+    unsettled: Mapping[str, NotYet] = field(default_factory=dict)
 
 
 def has_bearer(case: Case) -> bool:
@@ -72,17 +71,23 @@ def is_positive(case: Case) -> bool:
 Seen = Counter[tuple[str, int, str, bool]]  # (operation, status, problem code, realistic)
 
 
-def in_progress(answer: int, code: str = "", **body: tuple[str, ...]) -> Callable[[Response], bool]:
-    """An answer of HTTP status ``answer`` with problem ``code`` (when given) and, for each
-    ``body`` key, one of the values listed."""
+@dataclass(frozen=True)
+class NotYet:
+    """An answer that says "not yet": HTTP status ``answer``, problem ``code`` (when given)
+    and, for each ``body`` key, one of the values listed; asked again for ``patience_s``."""
 
-    def still(response: Response) -> bool:
-        if response.status_code != answer or (code and problem_code(response) != code):
+    answer: int
+    code: str = ""
+    body: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    patience_s: float = 20.0
+
+    def __call__(self, response: Response) -> bool:
+        if response.status_code != self.answer:
             return False
-        document = response.json() if body else {}
-        return all(document.get(key) in values for key, values in body.items())
-
-    return still
+        if self.code and problem_code(response) != self.code:
+            return False
+        document = response.json() if self.body else {}
+        return all(document.get(key) in values for key, values in self.body.items())
 
 
 def problem_code(response: Response) -> str:
@@ -140,7 +145,7 @@ def walker(
             # a busy stack may queue an import for minutes: the walk goes on with what the
             # last answer says (only that one is checked)
             polled = eventually(
-                lambda: asyncio.to_thread(settled), timeout_s=SETTLE_S, interval_s=0.2
+                lambda: asyncio.to_thread(settled), timeout_s=still.patience_s, interval_s=0.2
             )
             with contextlib.suppress(AssertionError):
                 asyncio.run(polled)
