@@ -218,7 +218,7 @@ async def pipeline() -> list[Row]:
             ahead = await queued(dsn)
             # confirms measured while the checker works: from its first result on
             await eventually(
-                lambda: _some_done(dsn, records), timeout_s=900, interval_s=1, what="first check"
+                lambda: _some_done(dsn, records), timeout_s=WAIT_S, interval_s=1, what="first check"
             )
             busy = await asyncio.to_thread(
                 confirm.wrk, url, confirm.confirm_script(url, targets[half:], student.token)
