@@ -10,6 +10,7 @@ from jiaodui_runtime.migrations import load_migrations
 from jiaodui_runtime.ratelimit import CounterLedger, RateLimiter
 from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_app
 from jiaodui_runtime.signing_keys import load_or_create_keys
+from jiaodui_runtime.workers import WorkerProcess
 
 from jiaodui_reports.adapters.pdf import find_font
 from jiaodui_reports.adapters.signing import ReportSigner
@@ -33,7 +34,17 @@ async def build_reports(rt: ServiceRuntime) -> Reports:
         ),
         http=rt.http,
         font_path=find_font(settings.font_paths),
+        renderer=WorkerProcess(
+            name="pdf",
+            max_tasks=settings.render_worker_max_tasks,
+            idle_s=settings.render_worker_idle_s,
+        ),
     )
+
+
+async def close_reports(rt: ServiceRuntime) -> None:
+    if isinstance(rt.state, Reports):
+        rt.state.renderer.close()
 
 
 def definition(settings: ReportsSettings | None = None) -> ServiceDefinition:
@@ -44,6 +55,7 @@ def definition(settings: ReportsSettings | None = None) -> ServiceDefinition:
         background=[housekeeping],
         migrations=load_migrations("reports", files("jiaodui_reports") / "migrations"),
         build_state=build_reports,
+        close_state=close_reports,
     )
 
 

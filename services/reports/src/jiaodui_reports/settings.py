@@ -25,6 +25,10 @@ class ReportsSettings(ServiceSettings):
         "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
         "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     )
+    # PDFs are drawn in a child process (a page parses the CJK font: ~0.5 s of pure-Python
+    # CPU and 30-40 MB); it is replaced after this many pages and stops when idle this long
+    render_worker_max_tasks: int = 200
+    render_worker_idle_s: float = 60.0
     # public checks: per address and for everybody together (enumeration resistance)
     checks_per_ip_per_min: int = 30
     checks_per_ip_per_hour: int = 300

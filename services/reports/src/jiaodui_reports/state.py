@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import httpx
 from jiaodui_runtime.blobs import BlobStore
 from jiaodui_runtime.ratelimit import RateLimiter
+from jiaodui_runtime.workers import WorkerProcess
 
 from jiaodui_reports.adapters.signing import ReportSigner
 from jiaodui_reports.settings import ReportsSettings
@@ -22,6 +23,7 @@ class Reports:
     limiter: RateLimiter
     http: httpx.AsyncClient
     font_path: str
+    renderer: WorkerProcess  # draws the PDFs, in a child process of its own
 
     def check_url(self, code: str) -> str:
         return f"{self.settings.public_base_url.rstrip('/')}/verify/{code}"

@@ -15,6 +15,7 @@ from jiaodui_reports.adapters import pdf
 from jiaodui_reports.adapters.signing import ReportSigner
 from jiaodui_reports.domain.document import canonical_json, document, snapshot
 from jiaodui_runtime.signing_keys import SigningKey
+from jiaodui_runtime.workers import WorkerProcess
 from PIL import Image
 from pypdf import PdfReader
 
@@ -28,11 +29,15 @@ def _photo() -> bytes:
 
 
 @pytest.fixture
-def signed(tmp_path: Path) -> tuple[Path, dict[str, object], bytes]:
+def font() -> str:
     try:
-        font = pdf.find_font(FONT_PATHS)
+        return pdf.find_font(FONT_PATHS)
     except FileNotFoundError:
         pytest.skip("fonts-wqy-microhei is not installed")
+
+
+@pytest.fixture
+def page() -> tuple[pdf.PdfReport, ReportSigner, bytes]:
     signer = ReportSigner([SigningKey("k1", Ed25519PrivateKey.generate())])
     issued = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
     record = snapshot({"name": "王芳", "gender": "female", "major": "软件工程"})
@@ -47,7 +52,7 @@ def signed(tmp_path: Path) -> tuple[Path, dict[str, object], bytes]:
         check_url="http://localhost:8080/verify/ABCDEFGHJKMNPQRS",
     )
     kid, token = signer.sign(doc)
-    page = pdf.PdfReport(
+    report = pdf.PdfReport(
         code="ABCDEFGHJKMNPQRS",
         record=record,
         issued_at=issued,
@@ -60,9 +65,29 @@ def signed(tmp_path: Path) -> tuple[Path, dict[str, object], bytes]:
         check_url=doc["check_url"],
         jwks_url="http://localhost:8080/api/reports/.well-known/jwks.json",
     )
+    return report, signer, canonical_json(doc)
+
+
+@pytest.fixture
+def signed(
+    page: tuple[pdf.PdfReport, ReportSigner, bytes], font: str, tmp_path: Path
+) -> tuple[Path, dict[str, object], bytes]:
+    report, signer, doc = page
     path = tmp_path / "report.pdf"
-    path.write_bytes(pdf.render(page, "zh", font))
-    return path, signer.jwks(), canonical_json(doc)
+    path.write_bytes(pdf.render(report, "zh", font))
+    return path, signer.jwks(), doc
+
+
+async def test_the_service_draws_the_page_in_its_worker_process(
+    page: tuple[pdf.PdfReport, ReportSigner, bytes], font: str
+) -> None:
+    worker = WorkerProcess(name="pdf")
+    try:
+        data = await worker.run(pdf.render, page[0], "en", font)
+    finally:
+        worker.close()
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1 and "ABCD-EFGH-JKMN-PQRS" in reader.pages[0].extract_text()
 
 
 def test_the_pdf_is_one_a4_page_with_the_text(

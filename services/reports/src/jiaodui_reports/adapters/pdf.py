@@ -1,5 +1,9 @@
 """The report as an A4 PDF (fpdf2), in Chinese or English, with the photo, the code, a QR
-code to the public check page and the signed document attached for offline checks."""
+code to the public check page and the signed document attached for offline checks.
+
+:func:`render` runs in the render worker process (see service_layer/issuing.py): fpdf2 and
+segno are imported there, when the first page is drawn, never by the service itself (fpdf2
+brings numpy and fontTools: ~20 MB the service would hold for good)."""
 
 from __future__ import annotations
 
@@ -7,9 +11,6 @@ import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-
-import segno
-from fpdf import FPDF
 
 from jiaodui_reports.adapters.labels import FIELD_LABELS, TEXT, VALUES, VOCABULARY, Lang
 from jiaodui_reports.domain.codes import grouped
@@ -62,6 +63,8 @@ def _value(field: str, value: str | None, lang: Lang) -> str:
 
 
 def _qr_png(url: str) -> io.BytesIO:
+    import segno  # in the render worker only (see the module docstring)
+
     out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="png", scale=8, border=2)
     out.seek(0)
@@ -69,6 +72,8 @@ def _qr_png(url: str) -> io.BytesIO:
 
 
 def render(report: PdfReport, lang: Lang, font_path: str) -> bytes:
+    from fpdf import FPDF  # in the render worker only (see the module docstring)
+
     text = TEXT[lang]
     labels = FIELD_LABELS[lang]
     pdf = FPDF(format="A4", unit="mm")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime
 
@@ -244,7 +243,7 @@ async def report_pdf(
         check_url=rep.check_url(report.code),
         jwks_url=rep.jwks_url,
     )
-    data = await asyncio.to_thread(pdf.render, page, lang, rep.font_path)
+    data = await rep.renderer.run(pdf.render, page, lang, rep.font_path)
     key = await rep.blobs.put(data, content_type="application/pdf")
     async with pool.acquire() as conn:
         await store.cache_pdf(conn, report.report_id, report.revision, lang, key)
