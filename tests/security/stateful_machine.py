@@ -110,7 +110,10 @@ def walker(
     base = schema.as_state_machine()
 
     class Walker(base):  # type: ignore[misc,valid-type]
+        scenarios = 0  # scenarios started, over every hypothesis session
+
         def setup(self) -> None:
+            type(self).scenarios += 1
             self.scenario = Scenario(world)
 
         def before_call(self, case: Case) -> None:
