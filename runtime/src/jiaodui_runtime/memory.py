@@ -63,7 +63,9 @@ class TrimPolicy:
 
     A trim that gives back less than a quarter of ``grow_bytes`` (the memory is in use: the
     burst goes on) doubles the number of checks before the next try, up to ``max_wait``;
-    when even that one gives little back, the process needs this much now: the new floor."""
+    the floor stays where the last useful trim left it, so the first try after the burst
+    gives its memory back (a process that needs more for good pays one trim per
+    ``max_wait`` checks)."""
 
     grow_bytes: int
     floor: int = 0
@@ -80,7 +82,7 @@ class TrimPolicy:
 
     def trimmed(self, before: int, after: int) -> None:
         self._checks = 0
-        if before - after >= self.grow_bytes // 4 or self.wait >= self.max_wait:
+        if before - after >= self.grow_bytes // 4:
             self.floor, self.wait = after, 1
         else:
             self.wait = min(self.wait * 2, self.max_wait)
