@@ -17,7 +17,7 @@ from jiaodui_runtime.testing import eventually
 
 from .conftest import World, face, zipped
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]  # checks queue on a shared stack
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(1500)]  # checks queue on a shared stack
 PHOTOS = 12
 
 
@@ -65,7 +65,7 @@ async def test_kill_9_of_the_check_worker_mid_batch_checks_every_photo_once(
             )
             return n
 
-        await eventually(lambda: _at_least(done, 2), timeout_s=300, what="a few checks done")
+        await eventually(lambda: _at_least(done, 2), timeout_s=600, what="a few checks done")
         workers = check_workers(world.stack.stack_dir)
         assert workers, "the photos service should have a check worker running"
         for worker in workers:

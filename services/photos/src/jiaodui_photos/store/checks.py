@@ -50,19 +50,22 @@ class Job:
     blob_key: str
 
 
-# Batches take turns (the first queued photo of every batch, then the second...): a student's
-# single re-captured photo is not stuck behind a 2,000-photo batch uploaded before it.
+# Batches take turns by each photo's place in its batch (the first photo of every batch,
+# then the second...; places count the batch's photos already checked, so a batch that
+# came later is not starved by one that came first): a student's single re-captured photo
+# is not stuck behind a 2,000-photo batch uploaded before it.
 _CLAIM = """
-WITH ranked AS (
-    SELECT c.photo_id, c.queued_at,
-           row_number() OVER (PARTITION BY p.batch_id ORDER BY c.queued_at, c.photo_id) AS turn
-    FROM photo_checks c JOIN photos p USING (photo_id)
+WITH waiting AS (
+    SELECT DISTINCT p.batch_id FROM photo_checks c JOIN photos p USING (photo_id)
     WHERE c.state = 'queued'
+), placed AS (
+    SELECT p.photo_id, row_number() OVER (PARTITION BY p.batch_id ORDER BY p.seq) AS place
+    FROM photos p WHERE p.batch_id IN (SELECT batch_id FROM waiting)
 )
 SELECT c.photo_id, c.record_id, c.kind, p.blob_key
-FROM ranked r JOIN photo_checks c USING (photo_id) JOIN photos p USING (photo_id)
+FROM placed r JOIN photo_checks c USING (photo_id) JOIN photos p USING (photo_id)
 WHERE c.state = 'queued'
-ORDER BY r.turn, r.queued_at, c.photo_id
+ORDER BY r.place, c.queued_at, c.photo_id
 LIMIT $1 FOR UPDATE OF c SKIP LOCKED
 """
 
