@@ -167,10 +167,29 @@ log_autovacuum_min_duration = 10s
 EOF
 }
 
+# _pg_pair_with_stack: the cluster and .stack are one world (Kafka's log, the mail sink and the
+# demo-data marker live in .stack). A cluster left in $PG_HOME by an earlier .stack of the same
+# path (a checkout deleted and cloned again) would pair old rows with an empty Kafka and a seed
+# that runs again over existing accounts. A stamp written into both tells them apart; a cluster
+# made before stamps existed is adopted.
+_pg_pair_with_stack() {
+  local ours=$STACK_DIR/postgres-stamp theirs=$PG_HOME/stack-stamp
+  mkdir -p "$STACK_DIR"
+  if [ -s "$PG_DATA/PG_VERSION" ] && [ -s "$theirs" ] && ! cmp -s "$ours" "$theirs"; then
+    log "postgres: the cluster in $PG_HOME belongs to an earlier .stack of this path; starting a fresh one"
+    if postgres_running; then postgres_stop; fi
+    rm -rf "$PG_DATA"
+  fi
+  [ -s "$ours" ] || cat /proc/sys/kernel/random/uuid >"$ours"
+  cmp -s "$ours" "$theirs" || cp "$ours" "$theirs"
+}
+
 postgres_start() {
   local bin; bin=$(_pg_bindir) || return 1
   id postgres >/dev/null 2>&1 || { log "postgres: no 'postgres' system user (install postgresql)"; return 1; }
   install -d -o postgres -g postgres -m 755 "$PG_HOME"
+  _pg_pair_with_stack
+  bin=$(_pg_bindir) || return 1 # the cluster may be gone: the newest binaries then
   _pg_init "$bin" || return 1
   local conf=$PG_DATA/jiaodui.conf new
   new=$(_pg_settings)
