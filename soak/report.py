@@ -21,17 +21,34 @@ def server_errors(slices: list[dict[str, Any]]) -> dict[str, int]:
 
 def rss_growth(slices: list[dict[str, Any]]) -> tuple[int, dict[str, float]]:
     """Growth of each process's median RSS from the second slice to the last (from the first
-    when there are fewer than three slices); returns the base slice's index and the ratios."""
+    when there are fewer than three slices); returns the base slice's index and the ratios.
+
+    A process restarted in or after the base slice is a new process: it is compared from
+    the first slice after its last restart, and not at all when that is the last slice
+    (see ``rss_bases``)."""
     if len(slices) < 2:
         return 0, {}
     base_index = 1 if len(slices) >= 3 else 0
-    base, last = slices[base_index]["rss_mb"], slices[-1]["rss_mb"]
-    growth = {
-        name: round(last[name]["median"] / base[name]["median"] - 1, 3)
-        for name in sorted(base.keys() & last.keys())
-        if base[name]["median"] > 0
-    }
+    last = slices[-1]["rss_mb"]
+    growth = {}
+    for name, base in rss_bases(slices, base_index).items():
+        before = slices[base]["rss_mb"].get(name)
+        if before and before["median"] > 0 and name in last:
+            growth[name] = round(last[name]["median"] / before["median"] - 1, 3)
     return base_index, growth
+
+
+def rss_bases(slices: list[dict[str, Any]], base_index: int) -> dict[str, int]:
+    """The slice each process's growth is measured from (left out: restarted too late)."""
+    bases = {}
+    for name in sorted(slices[-1]["rss_mb"]):
+        base = base_index
+        for i, s in enumerate(slices[base_index:], start=base_index):
+            if name in s.get("restarted", {}):
+                base = i + 1
+        if base < len(slices) - 1:
+            bases[name] = base
+    return bases
 
 
 def verdict(
@@ -121,6 +138,7 @@ def markdown(run: dict[str, Any]) -> str:
             cells.append(f"{f['p50_ms']:.0f} / {f['p99_ms']:.0f} ({f['count']})" if f else "–")
         lines.append(f"| {family} | " + " | ".join(cells) + " |")
     base_index, growth = rss_growth(slices)
+    bases = rss_bases(slices, base_index) if slices else {}
     processes = sorted({p for s in slices for p in s["rss_mb"]})
     lines += [
         "",
@@ -135,9 +153,11 @@ def markdown(run: dict[str, Any]) -> str:
             _mb(s["rss_mb"][process]["median"]) if process in s["rss_mb"] else "–" for s in slices
         ]
         g = growth.get(process)
-        lines.append(
-            f"| {process} | " + " | ".join(cells) + f" | {'–' if g is None else f'{g:+.1%}'} |"
-        )
+        base = bases.get(process, base_index)
+        shown = "–" if g is None else f"{g:+.1%}"
+        if g is not None and base != base_index:
+            shown += f" (from slice {base + 1}: restarted)"
+        lines.append(f"| {process} | " + " | ".join(cells) + f" | {shown} |")
     logs = sorted({f for s in slices for f in s["log_bytes"]})
     lines += [
         "",

@@ -76,6 +76,14 @@ def test_rss_growth_counts_from_the_second_slice() -> None:
     assert report.verdict(slices, DRAINED, rss_limit=0.2, check_rss=False) == []
 
 
+def test_a_restarted_process_is_measured_from_its_restart() -> None:
+    slices = [_slice(50), _slice(100), _slice(60), _slice(70), _slice(71)]
+    slices[2]["restarted"] = {"photos": 1}  # someone restarted photos in the third slice
+    assert report.rss_growth(slices) == (1, {"kafka": 0.0, "photos": 0.014})
+    slices[4]["restarted"] = {"photos": 1}  # … and again in the last: nothing to compare
+    assert report.rss_growth(slices) == (1, {"kafka": 0.0})
+
+
 def test_lag_that_does_not_drain_fails() -> None:
     stuck = {"drained": False, "waited_s": 61.0, "lag": {"photos": 40}, "outbox_rows": 0}
     failures = report.verdict([_slice(100)], stuck, rss_limit=0.2, check_rss=True)
