@@ -82,7 +82,7 @@ class Mix:
     ) -> httpx.Response | None:
         if s.token is None and not await self.reg.log_in(s):
             return None
-        answer = await self.g.call(family, method, url, token=s.token, **kwargs)  # type: ignore[arg-type]
+        answer = await self.g.call(family, method, url, token=s.token, **kwargs)
         if answer is not None and answer.status_code == 401:
             s.token = None  # expired: the next pick logs in again
         return answer
