@@ -29,9 +29,9 @@ HOME = {
 NAV = {
     "student": {"/student", "/student/record", "/student/photos", "/student/errata",
                 "/student/id-case", "/student/messages", "/student/reports"},
-    "college_staff": {"/college/errata", "/college/students"},
+    "college_staff": {"/college/errata", "/college/reviews", "/college/students"},
     "registrar": {"/registrar/imports", "/registrar/windows", "/photographer/batches",
-                  "/college/errata", "/college/students", "/subscribers"},
+                  "/college/errata", "/college/reviews", "/college/students", "/subscribers"},
     "photographer": {"/photographer/batches"},
     "support": {"/support/cases"},
     "ops": {"/ops"},

@@ -147,6 +147,8 @@ async def test_recovery_reset_and_english_for_visitors(
     page = watched.page
     await page.goto(f"{base}/login")
     await page.get_by_role("link", name="忘记用户名或密码？").click()
+    # the login form has a field of the same name: fill the recovery form's, once it is shown
+    await page.get_by_role("heading", name="找回用户名或密码").wait_for()
     await page.get_by_label("电子邮箱（用户名）").fill("nobody@example.edu.cn")
     await page.get_by_role("button", name="发送重设密码邮件").click()
     await page.get_by_text("如果该邮箱已注册").wait_for()

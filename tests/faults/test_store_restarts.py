@@ -22,7 +22,17 @@ from jiaodui_runtime.testing.accounts import Account
 from .ledger import ROOT, Burst, assert_clean, emails, metric, register, registration_tally
 from .photos_seed import confirmation_tally, student_with_photos
 
-pytestmark = [pytest.mark.integration, pytest.mark.faults]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.faults,
+    # a store restarted under a request can leave the client's socket to a service for the
+    # garbage collector (httpcore, on a connection that failed mid-response); it surfaced once
+    # in a CI pre-check as an unraisable ResourceWarning. The test is about the books and the
+    # services' recovery, so only that warning is let through, nothing else.
+    pytest.mark.filterwarnings(
+        r"ignore:Exception ignored in. <socket\.socket:pytest.PytestUnraisableExceptionWarning"
+    ),
+]
 SERVICES = {"identity": 8001, "records": 8002, "photos": 8003, "notify": 8004, "corrections": 8005}
 RESTART = {
     "postgres": "source deploy/local/postgres.sh && postgres_stop && postgres_start"
