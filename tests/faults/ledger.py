@@ -203,3 +203,18 @@ async def registration_tally(
 def assert_clean(tally: Tally) -> None:
     assert (tally.duplicated, tally.lost, tally.half_written) == (0, 0, 0), str(tally)
     assert tally.effected >= tally.acknowledged, str(tally)
+
+
+async def services_not_ready(services: Mapping[str, int]) -> dict[str, str]:
+    """The services (name → port) whose /readyz does not answer 200, with what they answered."""
+
+    async def probe(client: httpx.AsyncClient, port: int) -> str | None:
+        try:
+            answer = await client.get(f"http://127.0.0.1:{port}/readyz")
+        except httpx.HTTPError as exc:
+            return repr(exc)
+        return None if answer.status_code == 200 else answer.text
+
+    async with httpx.AsyncClient(timeout=5) as client:
+        found = await asyncio.gather(*(probe(client, port) for port in services.values()))
+    return {service: why for service, why in zip(services, found, strict=True) if why}

@@ -47,7 +47,7 @@ from jiaodui_contracts import TOPICS
 from jiaodui_runtime.testing import StackEndpoints, eventually
 from jiaodui_runtime.testing.accounts import Account
 
-from .ledger import ROOT, Burst, assert_clean, emails, registration_tally
+from .ledger import ROOT, Burst, assert_clean, emails, registration_tally, services_not_ready
 from .photos_seed import confirmation_tally, student_with_photos
 
 pytestmark = [pytest.mark.integration, pytest.mark.faults, pytest.mark.timeout(900)]
@@ -108,16 +108,7 @@ def database_url_of(pid: str) -> str:
 
 
 async def not_ready() -> dict[str, str]:
-    async def probe(client: httpx.AsyncClient, port: int) -> str | None:
-        try:
-            answer = await client.get(f"http://127.0.0.1:{port}/readyz")
-        except httpx.HTTPError as exc:
-            return repr(exc)
-        return None if answer.status_code == 200 else answer.text
-
-    async with httpx.AsyncClient(timeout=5) as client:
-        found = await asyncio.gather(*(probe(client, port) for port in SERVICES.values()))
-    return {service: why for service, why in zip(SERVICES, found, strict=True) if why}
+    return await services_not_ready(SERVICES)
 
 
 async def all_ready() -> bool:
