@@ -162,11 +162,14 @@ class Kafka:
         }
 
     async def dlq(self) -> int:
-        topics = [t for t in await self._consumer.topics() if t.endswith(".dlq")]
+        # the consumer's partitions_for_topic knows only topics it subscribed to (it answered
+        # None for every DLQ, so the probe read 0 whatever they held): ask the brokers
+        topics = [t for t in await self._admin.list_topics() if t.endswith(".dlq")]
+        described = await self._admin.describe_topics(topics) if topics else []
         tps = [
-            TopicPartition(t, p)
-            for t in topics
-            for p in sorted(self._consumer.partitions_for_topic(t) or ())
+            TopicPartition(d["topic"], p["partition"])
+            for d in described
+            for p in d.get("partitions", ())
         ]
         if not tps:
             return 0
