@@ -170,12 +170,21 @@ EOF
 # _pg_pair_with_stack: the cluster and .stack are one world (Kafka's log, the mail sink and the
 # demo-data marker live in .stack). A cluster left in $PG_HOME by an earlier .stack of the same
 # path (a checkout deleted and cloned again) would pair old rows with an empty Kafka and a seed
-# that runs again over existing accounts. A stamp written into both tells them apart; a cluster
-# made before stamps existed is adopted.
+# that runs again over existing accounts. A stamp written into both tells them apart. A cluster
+# made before stamps existed is adopted only by a .stack that was seeded before stamps existed
+# too (a long-lived dev stack); a fresh .stack never adopts one (CI's clean clone at a fixed
+# path met the previous run's cluster that way and its seed re-registered existing accounts).
 _pg_pair_with_stack() {
-  local ours=$STACK_DIR/postgres-stamp theirs=$PG_HOME/stack-stamp
+  local ours=$STACK_DIR/postgres-stamp theirs=$PG_HOME/stack-stamp stale=0
   mkdir -p "$STACK_DIR"
-  if [ -s "$PG_DATA/PG_VERSION" ] && [ -s "$theirs" ] && ! cmp -s "$ours" "$theirs"; then
+  if [ -s "$PG_DATA/PG_VERSION" ]; then
+    if [ -s "$theirs" ]; then
+      cmp -s "$ours" "$theirs" || stale=1
+    elif [ -s "$ours" ] || ! compgen -G "$STACK_DIR/seeded-demo-*" >/dev/null; then
+      stale=1
+    fi
+  fi
+  if [ "$stale" = 1 ]; then
     log "postgres: the cluster in $PG_HOME belongs to an earlier .stack of this path; starting a fresh one"
     if postgres_running; then postgres_stop; fi
     rm -rf "$PG_DATA"
