@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.coordinator.protocol import ConsumerProtocolMemberMetadata
 from aiokafka.errors import KafkaError
 
 from bench.procs import stack_pids
@@ -43,8 +44,11 @@ def _children() -> dict[int, list[int]]:
 
 
 def tree_memory_mb(pid: int, children: dict[int, list[int]]) -> float:
-    """A process's RSS; for a tree (postgres backends, nginx workers, pools) the sum of Pss,
-    which shares shared memory out instead of counting it once per process."""
+    """A process's RSS; for a tree (postgres backends, nginx workers, pools) the sum of Pss
+    less Pss_Shmem: Pss shares pages out instead of counting them once per process, and the
+    shared memory left out is PostgreSQL's shared_buffers, which every backend's share of
+    grows as the cache warms up to its configured size (a run's first slices read it cold),
+    so counting it made warm-up look like a leak."""
     tree, todo = [], [pid]
     while todo:
         p = todo.pop()
@@ -52,7 +56,13 @@ def tree_memory_mb(pid: int, children: dict[int, list[int]]) -> float:
         todo.extend(children.get(p, []))
     if len(tree) == 1:
         return _status_kb(pid, "VmRSS:") / 1024
-    return sum(_status_kb(p, "Pss:", "smaps_rollup") for p in tree) / 1024
+    return (
+        sum(
+            _status_kb(p, "Pss:", "smaps_rollup") - _status_kb(p, "Pss_Shmem:", "smaps_rollup")
+            for p in tree
+        )
+        / 1024
+    )
 
 
 def _postmaster(config: Config) -> int | None:
@@ -152,7 +162,12 @@ class Kafka:
                 offsets = await self._admin.list_consumer_group_offsets(group)
             except KafkaError:  # a service without a consumer group
                 continue
-            committed[group] = {tp: om.offset for tp, om in offsets.items() if om.offset >= 0}
+            topics = await self._subscribed(group)
+            committed[group] = {
+                tp: om.offset
+                for tp, om in offsets.items()
+                if om.offset >= 0 and (topics is None or tp.topic in topics)
+            }
         wanted = {tp for offsets in committed.values() for tp in offsets}
         ends = await self._consumer.end_offsets(list(wanted)) if wanted else {}
         return {
@@ -160,6 +175,19 @@ class Kafka:
             for group, offsets in committed.items()
             if offsets
         }
+
+    async def _subscribed(self, group: str) -> set[str] | None:
+        """The topics the group's live members subscribe to; None when it has no members (a
+        stopped service: all its committed offsets count). A group keeps committed offsets
+        of topics it no longer reads (subscriptions once read notify.requests): their
+        growing "lag" is nobody's backlog."""
+        topics: set[str] = set()
+        for response in await self._admin.describe_consumer_groups([group]):
+            for described in response.groups:
+                for member in described[5]:
+                    metadata = ConsumerProtocolMemberMetadata.decode(member[3])
+                    topics.update(metadata.subscription)
+        return topics or None
 
     async def dlq(self) -> int:
         # the consumer's partitions_for_topic knows only topics it subscribed to (it answered
