@@ -11,6 +11,7 @@ export type BatchSummary = components["schemas"]["BatchSummary"];
 export type BatchFile = components["schemas"]["BatchFileRead"];
 export type UnlinkedPhoto = components["schemas"]["UnlinkedPhotoRead"];
 type BatchAccepted = components["schemas"]["BatchAccepted"];
+const CHECK_POLL_TICKS = 5;
 
 export function usePhotoBatch() {
   const uploadFraction = ref<number | null>(null);
@@ -52,11 +53,19 @@ export function usePhotoBatch() {
     }
   }
 
-  // while a batch is processed, its files each second; the lists again once it is done
+  // linked photos whose machine check has not run yet (their findings come later)
+  const checking = computed(() => current.value?.files.some((f) => f.status === "linked" && f.findings === null) ?? false);
+  let ticks = 0;
+
+  // while a batch is processed, its files each second; the lists again once it is done; then,
+  // while its photos wait for their checks, the batch every 5 s (a long queue takes minutes)
   const polling = usePolling(async () => {
+    ticks += 1;
     if (active.value && current.value) {
       await open(current.value.batch_id);
       if (!active.value) await loadLists();
+    } else if (checking.value && current.value) {
+      if (ticks % CHECK_POLL_TICKS === 0) await open(current.value.batch_id);
     } else if (!recent.value.length) {
       await loadLists();
     }
