@@ -22,7 +22,7 @@ from jiaodui_photos.entrypoints import (
     subscriptions,
     windows,
 )
-from jiaodui_photos.jobs import photo_checks, reminders, slot_metrics
+from jiaodui_photos.jobs import photo_checks, progress_fold, reminders, slot_metrics
 from jiaodui_photos.settings import PhotosSettings
 from jiaodui_photos.state import Photos
 
@@ -62,7 +62,7 @@ def definition(settings: PhotosSettings | None = None) -> ServiceDefinition:
         build_state=build_photos,
         close_state=close_photos,
         handlers=subscriptions.handlers,
-        background=[reminders, slot_metrics, photo_checks],
+        background=[reminders, slot_metrics, progress_fold, photo_checks],
         links=links.LINKS,
     )
 

@@ -2,8 +2,9 @@
 
 Deadline reminders: every instance runs the loop; the reminders table's key makes each
 (record, stage) go out once, however many instances claim at the same moment.
-Progress gauges: every instance refreshes its own photos_slots from one aggregate query;
+Progress gauges: every instance refreshes its own photos_slots from the progress counts;
 the values are the same everywhere, and dashboards take ``max by`` over the instances.
+Progress counts: every instance tries to fold the deltas the triggers wrote; one at a time does.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from jiaodui_photos.service_layer.checks import check_queued
 from jiaodui_photos.state import SOURCE, Photos
 from jiaodui_photos.store import checks as checks_store
 from jiaodui_photos.store import metrics as metrics_store
+from jiaodui_photos.store import progress as progress_store
 from jiaodui_photos.store import reminders as store
 
 _log = get_logger(__name__)
@@ -106,6 +108,21 @@ async def slot_metrics(rt: ServiceRuntime) -> None:
         except Exception as exc:
             _log.warning("slot_metrics_failed", error=repr(exc))
         await asyncio.sleep(ph.settings.slot_metrics_interval_s)
+
+
+async def progress_fold(rt: ServiceRuntime) -> None:
+    """Fold the progress deltas into the counts (store.progress): every instance tries, one
+    at a time folds. Readers are exact without it; it keeps what they sum small."""
+    ph: Photos = rt.state
+    while True:
+        try:
+            async with rt.pool.acquire() as conn:
+                await progress_store.fold(conn)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            _log.warning("progress_fold_failed", error=repr(exc))
+        await asyncio.sleep(ph.settings.progress_fold_interval_s)
 
 
 async def photo_checks(rt: ServiceRuntime) -> None:

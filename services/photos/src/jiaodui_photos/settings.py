@@ -38,6 +38,7 @@ class PhotosSettings(ServiceSettings):
     reminder_first_days: float = 3.0
     reminder_last_days: float = 1.0
     slot_metrics_interval_s: float = 15.0  # how often photos_slots is refreshed
+    progress_fold_interval_s: float = 1.0  # how often the progress deltas are folded
     image_max_age_s: int = 3600
 
     # machine checks (DESIGN §9; thresholds: JIAODUI_PHOTOS_CHECK_*, checks/settings.py):

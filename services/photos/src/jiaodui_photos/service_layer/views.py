@@ -16,7 +16,7 @@ from jiaodui_photos.domain.windows import phase_of
 from jiaodui_photos.service_layer.windows import window_view
 from jiaodui_photos.state import Photos
 from jiaodui_photos.store import photos as photo_store
-from jiaodui_photos.store import views
+from jiaodui_photos.store import progress, views
 from jiaodui_photos.store.windows import window_of
 
 KINDS = ("graduation", "admission")
@@ -180,7 +180,7 @@ async def stats(
             raise Problem(403, "forbidden_scope", "This college is not in your scope.")
         college = principal.college
     async with ph.pool.acquire() as conn:
-        rows = await views.progress(conn, institution_code=institution_code, college=college)
+        rows = await progress.progress(conn, institution_code=institution_code, college=college)
         unlinked = await views.unlinked_count(conn, institution_code=institution_code)
     return progress_view(rows, unlinked)
 
