@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 from jiaodui_runtime.db import DbConnection
+from jiaodui_runtime.filters import Where, where
 
 from jiaodui_records.domain.rows import STORED
 
@@ -95,11 +96,25 @@ async def owned_by(conn: DbConnection, record_id: uuid.UUID, account_id: uuid.UU
     return bool(found)
 
 
-_FILTERS = (
-    "institution_code = $1 AND ($2::text IS NULL OR branch = $2)"
-    " AND ($3::text IS NULL OR class_name = $3)"
-    " AND ($4::text IS NULL OR starts_with(name, $4) OR starts_with(student_number, $4))"
-)
+def _filters(
+    *,
+    institution_code: str,
+    college: str | None,
+    class_name: str | None,
+    q: str | None,
+    after: str | None = None,
+) -> Where:
+    """Only the filters given, one statement per shape (jiaodui_runtime.filters): a college's
+    count then reads the college's index range, not the whole institution's."""
+    return where(
+        {
+            "institution_code = $?": institution_code,
+            "branch = $?": college,
+            "class_name = $?": class_name,
+            "starts_with(name, $?) OR starts_with(student_number, $?)": q,
+            "student_number > $?": after,
+        }
+    )
 
 
 async def page(
@@ -114,16 +129,15 @@ async def page(
 ) -> list[asyncpg.Record]:
     """Keyset page in student-number order (unique within an institution); ``q`` is the
     beginning of a name or of a student number."""
+    w = _filters(
+        institution_code=institution_code, college=college, class_name=class_name, q=q,
+        after=after,
+    )  # fmt: skip
     return list(
         await conn.fetch(
-            f"SELECT * FROM records WHERE {_FILTERS}"  # noqa: S608 - the filters are ours
-            " AND ($5::text IS NULL OR student_number > $5)"
-            " ORDER BY student_number LIMIT $6",
-            institution_code,
-            college,
-            class_name,
-            q,
-            after,
+            f"SELECT * FROM records WHERE {w.sql}"  # noqa: S608 - the filters are ours
+            f" ORDER BY student_number LIMIT {w.param()}",
+            *w.args,
             limit,
         )
     )
@@ -137,28 +151,26 @@ async def count(
     class_name: str | None,
     q: str | None = None,
 ) -> int:
+    w = _filters(institution_code=institution_code, college=college, class_name=class_name, q=q)
     found = await conn.fetchval(
-        f"SELECT count(*) FROM records WHERE {_FILTERS}",  # noqa: S608 - the filters are ours
-        institution_code,
-        college,
-        class_name,
-        q,
+        f"SELECT count(*) FROM records WHERE {w.sql}",  # noqa: S608 - the filters are ours
+        *w.args,
     )
     return int(found or 0)
+
+
+_PROGRESS = """
+SELECT r.branch, r.class_name, count(*) AS roster,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM matches m
+                                      WHERE m.record_id = r.record_id)) AS matched
+FROM records r WHERE {scope}
+GROUP BY r.branch, r.class_name ORDER BY r.branch, r.class_name NULLS LAST
+"""
 
 
 async def progress(
     conn: DbConnection, *, institution_code: str, college: str | None
 ) -> list[asyncpg.Record]:
     """Roster size and matched records per college and class."""
-    return list(
-        await conn.fetch(
-            "SELECT r.branch, r.class_name, count(*) AS roster,"
-            " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM matches m"
-            "   WHERE m.record_id = r.record_id)) AS matched"
-            " FROM records r WHERE r.institution_code = $1 AND ($2::text IS NULL OR r.branch = $2)"
-            " GROUP BY r.branch, r.class_name ORDER BY r.branch, r.class_name NULLS LAST",
-            institution_code,
-            college,
-        )
-    )
+    w = where({"r.institution_code = $?": institution_code, "r.branch = $?": college})
+    return list(await conn.fetch(_PROGRESS.format(scope=w.sql), *w.args))
