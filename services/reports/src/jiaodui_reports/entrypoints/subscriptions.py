@@ -41,9 +41,10 @@ async def on_records(conn: DbConnection, run: Sequence[Delivered]) -> None:
     await replica.on_records(conn, versions)
 
 
-async def on_matched(conn: DbConnection, event: CloudEvent, data: Contract) -> None:
-    assert isinstance(data, IdentityMatched)
-    await replica.on_matched(conn, data)
+async def on_matched(conn: DbConnection, run: Sequence[Delivered]) -> None:
+    matches = [data for _, data in run]
+    assert all(isinstance(m, IdentityMatched) for m in matches)
+    await replica.on_matched(conn, matches)  # type: ignore[arg-type]
 
 
 async def on_unmatched(conn: DbConnection, event: CloudEvent, data: Contract) -> None:
@@ -66,7 +67,7 @@ def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
     found: dict[str, AnyHandler] = {
         RecordImported.TYPE: records,
         RecordCorrected.TYPE: records,
-        IdentityMatched.TYPE: on_matched,
+        IdentityMatched.TYPE: Batched(on_matched),  # a matching burst: one statement a run
         IdentityUnmatched.TYPE: on_unmatched,
         PhotoLinked.TYPE: on_photo,
         PhotoReplaced.TYPE: on_photo,

@@ -81,8 +81,9 @@ async def on_records(conn: DbConnection, versions: Sequence[RecordVersion]) -> N
             await _supersede(conn, report, reason=version.reason, erratum_id=version.erratum_id)
 
 
-async def on_matched(conn: DbConnection, data: IdentityMatched) -> None:
-    await replica.add_owner(conn, data.record_id, data.account_id, data.matched_at)
+async def on_matched(conn: DbConnection, matches: Sequence[IdentityMatched]) -> None:
+    """A run of matches (a matching burst brings them by the hundred): one statement."""
+    await replica.add_owners(conn, [(m.record_id, m.account_id, m.matched_at) for m in matches])
 
 
 async def on_unmatched(conn: DbConnection, data: IdentityUnmatched) -> None:

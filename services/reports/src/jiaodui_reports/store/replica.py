@@ -44,13 +44,18 @@ async def record(conn: DbConnection, record_id: uuid.UUID) -> dict[str, Any] | N
     }
 
 
-async def add_owner(conn: DbConnection, record_id: str, account_id: str, at: datetime) -> None:
+async def add_owners(conn: DbConnection, rows: list[tuple[str, str, datetime]]) -> None:
+    """(record_id, account_id, matched_at) pairs, in one statement: a pair already there
+    keeps its first time (as one insert per pair did)."""
+    if not rows:
+        return
     await conn.execute(
-        "INSERT INTO record_owners (record_id, account_id, matched_at) VALUES ($1, $2, $3)"
+        "INSERT INTO record_owners (record_id, account_id, matched_at)"
+        " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[])"
         " ON CONFLICT DO NOTHING",
-        uuid.UUID(record_id),
-        uuid.UUID(account_id),
-        at,
+        [uuid.UUID(r) for r, _, _ in rows],
+        [uuid.UUID(a) for _, a, _ in rows],
+        [at for _, _, at in rows],
     )
 
 

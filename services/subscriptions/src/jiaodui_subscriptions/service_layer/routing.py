@@ -17,14 +17,14 @@ from jiaodui_subscriptions.store import deliveries, events
 
 async def _learn_accounts(conn: DbConnection, run: Sequence[Delivered]) -> None:
     """Matches first: an account event in the same run as its match is scoped by it."""
-    for _event, payload in run:
-        if isinstance(payload, IdentityMatched):
-            await events.remember_match(
-                conn,
-                account_id=payload.account_id,
-                record_id=payload.record_id,
-                institution_code=payload.institution_code,
-            )
+    await events.remember_matches(
+        conn,
+        [
+            (p.account_id, p.record_id, p.institution_code)
+            for _event, p in run
+            if isinstance(p, IdentityMatched)
+        ],
+    )
 
 
 async def accept_run(conn: DbConnection, run: Sequence[Delivered]) -> None:

@@ -31,15 +31,16 @@ async def institutions_of_accounts(
     return {r["account_id"]: list(r["codes"]) for r in rows}
 
 
-async def remember_match(
-    conn: DbConnection, *, account_id: str, record_id: str, institution_code: str
-) -> None:
+async def remember_matches(conn: DbConnection, matches: list[tuple[str, str, str]]) -> None:
+    """(account_id, record_id, institution_code) of a run of matches, in one statement."""
+    if not matches:
+        return
     await conn.execute(
         "INSERT INTO account_records (account_id, record_id, institution_code)"
-        " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        uuid.UUID(account_id),
-        uuid.UUID(record_id),
-        institution_code,
+        " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) ON CONFLICT DO NOTHING",
+        [uuid.UUID(a) for a, _, _ in matches],
+        [uuid.UUID(r) for _, r, _ in matches],
+        [code for _, _, code in matches],
     )
 
 
