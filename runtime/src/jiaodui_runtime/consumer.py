@@ -12,6 +12,12 @@ receives a run of consecutive events of its types at once,
 so that it can apply them set-based (a few statements per run instead of a few per
 event); other handlers get one event at a time. Either way the order within a
 partition (so per key) is kept.
+
+Memory stays bounded whatever the events' sizes (an import's ``RecordsImported`` carries up
+to 100 records, ~32 KB): the fetcher buffers at most ``fetch_partition_bytes`` per partition,
+a poll takes about ``poll_bytes`` of events (its record count follows the mean size of the
+previous poll), a transaction parses at most ``batch_bytes`` of them, and an event of a type
+no handler wants is dropped after reading only its ``type`` (its ``data`` is never built).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from jiaodui_contracts import (
     from_json_bytes,
     parse_data,
 )
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from jiaodui_runtime import metrics
 from jiaodui_runtime.context import bind_correlation_id
@@ -82,6 +89,37 @@ def _bind(record: ConsumerRecord[Any, Any], event: CloudEvent) -> None:
     bind_correlation_id(correlation.decode() if correlation else event.id, event_id=event.id)
 
 
+class _Head(BaseModel):
+    """The one member of an envelope read before deciding to parse it: pydantic-core reads
+    the JSON in Rust and builds no Python object for the members a model ignores, so an
+    event nobody here handles never has its ``data`` built (a 32 KB RecordsImported: see
+    docs/notes/issue-16-memory-2.md)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: str
+
+
+def peek_type(value: bytes | None) -> str | None:
+    """The ``type`` of the envelope in a Kafka value, reading nothing else; None when the
+    value has none to read (it is then parsed whole, and dead-lettered as unreadable)."""
+    if not value:
+        return None
+    try:
+        return _Head.model_validate_json(value).type
+    except ValidationError:
+        return None
+
+
+def poll_size(records: Sequence[ConsumerRecord[Any, Any]], *, budget: int, most: int) -> int:
+    """How many records the next poll may take: ``budget`` bytes at the mean value size of
+    ``records`` (the last poll), at least 1 and at most ``most``."""
+    if not records:
+        return most
+    mean = max(1, sum(len(r.value or b"") for r in records) // len(records))
+    return max(1, min(most, budget // mean))
+
+
 def by_size(
     records: list[ConsumerRecord[Any, Any]], budget: int
 ) -> Iterator[list[ConsumerRecord[Any, Any]]]:
@@ -116,6 +154,8 @@ class EventConsumer:
         retry_backoff_s: float = 0.2,
         batch_size: int = 500,
         batch_bytes: int = 1 << 20,
+        poll_bytes: int = 1 << 20,
+        fetch_partition_bytes: int = 256 << 10,
         session_timeout_ms: int = 10000,
         batch_transactions: bool = True,
         offset_reset: str = "earliest",
@@ -133,6 +173,8 @@ class EventConsumer:
         self._retry_backoff_s = retry_backoff_s
         self._batch_size = batch_size
         self._batch_bytes = batch_bytes
+        self._poll_bytes = poll_bytes
+        self._fetch_partition_bytes = fetch_partition_bytes
         self._stopping = False
         self._consumer: AIOKafkaConsumer | None = None
         self._lag_reported: set[TopicPartition] = set()
@@ -162,6 +204,10 @@ class EventConsumer:
             enable_auto_commit=False,
             auto_offset_reset=self._offset_reset,
             max_poll_records=self._batch_size,
+            # what the fetcher buffers per partition until a poll takes it (default 1 MiB:
+            # ~32 RecordsImported per partition held as raw bytes); a bigger batch still comes
+            # whole, and the relay's batches are at most 256 KiB
+            max_partition_fetch_bytes=self._fetch_partition_bytes,
             # a killed instance's partitions move on after this; shorter is faster recovery,
             # longer tolerates GC/CPU stalls (a 2-core box under load stalls for < 1 s)
             session_timeout_ms=self._session_timeout_ms,
@@ -172,18 +218,23 @@ class EventConsumer:
         self._consumer = consumer
         last_lag = 0.0
         committing: asyncio.Task[None] | None = None
+        max_records = self._batch_size
         try:
             while not self._stopping:
                 if committing is not None and committing.done():
                     committing.result()  # an unexpected error ends this consumer like a crash
-                batches = await consumer.getmany(timeout_ms=500, max_records=self._batch_size)
+                batches = await consumer.getmany(timeout_ms=500, max_records=max_records)
                 if batches:
                     # one transaction and one offset commit for the whole poll, whichever
                     # partitions it spans (each partition's records stay in offset order)
                     records = [r for rs in batches.values() for r in rs]
-                    # a transaction per ~batch_bytes of events: 500 RecordsImported of ~32 KB
-                    # parsed at once held ~170 MB of objects in every consumer of the topic
-                    for chunk in by_size(records, self._batch_bytes):
+                    # ~poll_bytes of events per poll: 500 small events (IdentityMatched
+                    # ~700 B), ~32 RecordsImported of ~32 KB
+                    max_records = poll_size(records, budget=self._poll_bytes, most=self._batch_size)
+                    # a transaction per ~batch_bytes of the events a handler wants: 500
+                    # RecordsImported parsed at once held ~170 MB of objects in every consumer
+                    # of the topic
+                    for chunk in by_size(self._wanted(records), self._batch_bytes):
                         await self._handle_batch(chunk)
                     # the commit's broker round trip overlaps the next poll (it delayed every
                     # record that arrived meanwhile); one commit at a time keeps the committed
@@ -238,6 +289,23 @@ class EventConsumer:
                     max(0, high - position)
                 )
                 self._lag_reported.add(tp)
+
+    def _wanted(self, records: list[ConsumerRecord[Any, Any]]) -> list[ConsumerRecord[Any, Any]]:
+        """``records`` less those whose type no handler wants, counted as ignored without
+        their ``data`` being parsed (notify read every RecordsImported only to drop it). Not
+        claimed in the inbox, as before: ignoring one again is harmless. An envelope without
+        a readable type stays, to be dead-lettered by :meth:`_handle`."""
+        wanted: list[ConsumerRecord[Any, Any]] = []
+        ignored: dict[str, int] = {}
+        for record in records:
+            kind = peek_type(record.value)
+            if kind is None or kind in self._handlers:
+                wanted.append(record)
+            else:
+                ignored[record.topic] = ignored.get(record.topic, 0) + 1
+        for topic, n in ignored.items():
+            metrics.EVENTS_CONSUMED.labels(self.name, topic, "ignored").inc(n)
+        return wanted
 
     async def _handle(self, record: ConsumerRecord[Any, Any]) -> None:
         try:

@@ -178,6 +178,8 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
                 max_retries=s.consumer_max_retries,
                 retry_backoff_s=s.consumer_retry_backoff_s,
                 batch_size=s.consumer_batch_size,
+                poll_bytes=s.consumer_poll_bytes,
+                fetch_partition_bytes=s.consumer_fetch_partition_bytes,
                 session_timeout_ms=s.consumer_session_timeout_ms,
                 batch_transactions=s.consumer_batch_transactions,
                 offset_reset=s.consumer_offset_reset,

@@ -62,6 +62,11 @@ class ServiceSettings(BaseSettings):
     consumer_max_retries: int = 5
     consumer_retry_backoff_s: float = 0.2
     consumer_batch_size: int = 500
+    # a poll takes about this many bytes of events (at most consumer_batch_size of them) and
+    # the fetcher buffers at most consumer_fetch_partition_bytes per partition: an import's
+    # RecordsImported (~32 KB each) no longer come 500 to a poll (runtime/consumer.py)
+    consumer_poll_bytes: int = 1 << 20
+    consumer_fetch_partition_bytes: int = 256 << 10
     consumer_session_timeout_ms: int = 10000
     # one transaction per partition batch (falls back to one per event on failure);
     # turn off for a consumer whose handlers have effects outside its database
