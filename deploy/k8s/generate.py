@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import tomllib
 from pathlib import Path
@@ -226,6 +227,12 @@ def redis() -> list[dict[str, Any]]:
     ]
 
 
+def cpus(quantity: str) -> int:
+    """Whole CPUs of a Kubernetes CPU quantity ("1", "1.5", "500m"), rounded up, at least 1."""
+    cores = int(quantity[:-1]) / 1000 if quantity.endswith("m") else float(quantity)
+    return max(1, math.ceil(cores))
+
+
 def service(name: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
     labels = {"app.kubernetes.io/name": name}
     env = [
@@ -238,6 +245,8 @@ def service(name: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
             for n in ("JIAODUI_IDENTITY_HASH_SECRET", "JIAODUI_COLLECTION_CODE_SECRET")
         ],
     ]
+    if name == "identity":  # argon2 threads: os.cpu_count() in a pod is the node's count
+        env.append({"name": "JIAODUI_IDENTITY_HASH_WORKERS", "value": str(cpus(spec["cpu"]))})
     if name == "reports":  # photos and PDFs of issued reports; photos is asked for a photo
         env.append({"name": "JIAODUI_REPORTS_PHOTOS_URL", "value": f"http://photos.{NS}.svc:8000"})
     if name in ("photos", "corrections", "reports"):

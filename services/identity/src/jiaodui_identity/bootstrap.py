@@ -49,6 +49,7 @@ async def build_identity(rt: ServiceRuntime) -> Identity:
             time_cost=settings.argon2_time_cost,
             memory_kib=settings.argon2_memory_kib,
             parallelism=settings.argon2_parallelism,
+            workers=settings.hash_workers,
         ),
         signer=signer,
         sms_codes=SmsCodes(rt.redis, settings.identity_hash_key),

@@ -30,6 +30,9 @@ class IdentitySettings(ServiceSettings):
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19456
     argon2_parallelism: int = 1
+    # threads hashing at once, each holding argon2_memory_kib; 0: one per usable CPU (the
+    # process's affinity and cgroup quota, not the node's count), at most 2
+    hash_workers: int = 0
     # Campus single sign-on (institutions are configured by an admin, see entrypoints/sso_admin):
     # where the gateway serves identity, the portal's landing page, how long a login may take
     sso_public_path: str = "/api/identity/v1/sso"
