@@ -100,6 +100,11 @@ class _Head(BaseModel):
     type: str
 
 
+PEEK_FROM = 2048
+"""Values of at least this many bytes have their type read before they are parsed (a
+RecordsImported is ~32 KB: the peek costs 8 % of its parse; IdentityMatched ~660 B)."""
+
+
 def peek_type(value: bytes | None) -> str | None:
     """The ``type`` of the envelope in a Kafka value, reading nothing else; None when the
     value has none to read (it is then parsed whole, and dead-lettered as unreadable)."""
@@ -294,10 +299,15 @@ class EventConsumer:
         """``records`` less those whose type no handler wants, counted as ignored without
         their ``data`` being parsed (notify read every RecordsImported only to drop it). Not
         claimed in the inbox, as before: ignoring one again is harmless. An envelope without
-        a readable type stays, to be dead-lettered by :meth:`_handle`."""
+        a readable type stays, to be dead-lettered by :meth:`_handle`. A value under
+        :data:`PEEK_FROM` bytes is not peeked: parsed whole it costs little, and the peek
+        would cost ~2.5 µs of each IdentityMatched of a matching burst (15 % of its parse)."""
         wanted: list[ConsumerRecord[Any, Any]] = []
         ignored: dict[str, int] = {}
         for record in records:
+            if len(record.value or b"") < PEEK_FROM:
+                wanted.append(record)  # an unwanted one is still counted, by _apply_all
+                continue
             kind = peek_type(record.value)
             if kind is None or kind in self._handlers:
                 wanted.append(record)

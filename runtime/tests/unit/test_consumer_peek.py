@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jiaodui_contracts import new_event, to_json_bytes
 from jiaodui_contracts.identity import AccountRegistered
-from jiaodui_runtime.consumer import EventConsumer, peek_type, poll_size
+from jiaodui_runtime.consumer import PEEK_FROM, EventConsumer, peek_type, poll_size
 from prometheus_client import REGISTRY
 
 NAME = "peek-test-consumer"
@@ -95,15 +95,18 @@ def test_unwanted_events_are_dropped_and_counted_before_their_data_is_parsed() -
     before = ignored("t.events")
     # data that would not even parse as an envelope's: only its type was read
     broken = envelope(UNHANDLED, "not an object")
+    big = {"records": [{"record_id": str(uuid.uuid4())}] * 60}  # > PEEK_FROM
     records = [
         record(0, registered()),
-        record(1, envelope(UNHANDLED, {"records": []})),
-        record(2, b"not json"),  # unreadable: kept, to be dead-lettered with its error
-        record(3, broken),
+        record(1, envelope(UNHANDLED, big)),
+        record(2, b"not json" * 300),  # unreadable: kept, to be dead-lettered with its error
+        record(3, broken + b" " * PEEK_FROM),
         record(4, registered()),
+        record(5, envelope(UNHANDLED, {"records": []})),  # small: parsed whole, as before
     ]
+    assert len(records[1].value) >= PEEK_FROM
     wanted = consumer()._wanted(records)
-    assert [r.offset for r in wanted] == [0, 2, 4]
+    assert [r.offset for r in wanted] == [0, 2, 4, 5]
     assert ignored("t.events") == before + 2
 
 
