@@ -149,6 +149,20 @@ def install_problem_handlers(app: FastAPI) -> None:
             request,
         )
 
+    async def on_timeout(request: Request, exc: Exception) -> ProblemResponse:
+        # asyncpg's command_timeout (and any asyncio deadline) ran out: the work was too slow
+        # for this moment (a burst, a cold cache), not wrong; the transaction was rolled back
+        _log.warning("request_timed_out", path=request.url.path)
+        return problem_response(
+            Problem(
+                503,
+                "timeout",
+                "The service did not finish in time; try again shortly.",
+                headers={"Retry-After": "5"},
+            ),
+            request,
+        )
+
     async def on_unexpected(request: Request, exc: Exception) -> ProblemResponse:
         _log.exception("unhandled_error", path=request.url.path)
         return problem_response(Problem(500, "internal_error", "Something went wrong."), request)
@@ -167,6 +181,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     for away in DATABASE_AWAY:
         app.add_exception_handler(away, on_database_away)
     app.add_exception_handler(asyncpg.InterfaceError, on_interface_error)
+    app.add_exception_handler(TimeoutError, on_timeout)
     app.add_exception_handler(Exception, on_unexpected)
 
 

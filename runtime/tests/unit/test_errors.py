@@ -36,6 +36,10 @@ def app() -> FastAPI:
     async def db_away() -> None:
         raise asyncpg.CannotConnectNowError("the database system is starting up")
 
+    @app.get("/slow")
+    async def slow() -> None:
+        raise TimeoutError  # what asyncpg raises when command_timeout runs out
+
     return app
 
 
@@ -112,3 +116,10 @@ async def test_an_unreachable_database_is_a_503_with_retry_after() -> None:
     assert answer.status_code == 503
     assert answer.headers["retry-after"] == "2"
     assert answer.json()["code"] == "database_unavailable"
+
+
+async def test_a_timed_out_statement_is_a_503_with_retry_after_not_a_500() -> None:
+    r = await call("GET", "/slow")
+    assert r.status_code == 503
+    assert r.headers["retry-after"] == "5"
+    assert r.json()["code"] == "timeout"

@@ -30,6 +30,7 @@ export default {
     upstream_unavailable: "The service is unavailable right now. Please try again later.",
     upstream_timeout: "The service took too long to answer. Please try again later.",
     database_unavailable: "The service is busy. Please try again shortly.",
+    timeout: "The service took too long to answer. Please try again shortly.",
     auth_state_unavailable: "Sign-in state is being restored; please try again in a few seconds.",
     rate_limit_unavailable: "The service is briefly unavailable; please try again in a few seconds.",
     not_found: "Not found.",

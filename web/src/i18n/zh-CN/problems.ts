@@ -30,6 +30,7 @@ export default {
     upstream_unavailable: "服务暂时不可用，请稍后再试。",
     upstream_timeout: "服务响应超时，请稍后再试。",
     database_unavailable: "服务繁忙，请稍后再试。",
+    timeout: "服务处理超时，请稍后再试。",
     auth_state_unavailable: "登录状态正在恢复，请稍候几秒再试。",
     rate_limit_unavailable: "服务暂时不可用，请稍候几秒再试。",
     not_found: "找不到该内容。",
