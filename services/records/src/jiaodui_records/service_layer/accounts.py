@@ -14,7 +14,7 @@ from jiaodui_contracts.identity import (
 from jiaodui_runtime.db import DbConnection
 
 from jiaodui_records.domain.names import name_key
-from jiaodui_records.service_layer.matching import apply_accounts
+from jiaodui_records.service_layer.matching import rematch_many
 from jiaodui_records.store import matching as store
 
 AccountEvent = (
@@ -35,4 +35,5 @@ async def on_account_events(conn: DbConnection, events: Sequence[AccountEvent]) 
     each event carries the account's whole matching state, so the latest one wins."""
     latest = {row[0]: row for row in map(replica_row, events)}
     await store.lock_as_account_writer(conn)
-    await apply_accounts(conn, list(latest.values()))
+    await store.upsert_accounts(conn, list(latest.values()))
+    await rematch_many(conn, latest)

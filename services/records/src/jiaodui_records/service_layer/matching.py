@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-import asyncpg
 from jiaodui_contracts import Contract
 from jiaodui_contracts.records import IdentityUnmatched
 from jiaodui_runtime.db import DbConnection
@@ -22,40 +21,34 @@ async def rematch_many(conn: DbConnection, account_ids: Iterable[uuid.UUID]) -> 
     """Bring these accounts' matches in line with the replica, set-based: a fixed number of
     statements whatever the number of accounts (an import batch or a consumer batch)."""
     ids = sorted(set(account_ids))
-    if ids:
-        await _rematch(conn, await store.inputs_for_matching(conn, ids))
-
-
-async def apply_accounts(conn: DbConnection, rows: list[store.AccountRow]) -> None:
-    """The replica takes these rows (one per account) and the accounts are matched again:
-    the upsert and the reads of matching are one statement, the writes one more."""
-    await _rematch(conn, await store.upsert_for_matching(conn, rows))
-
-
-async def _rematch(conn: DbConnection, inputs: Sequence[asyncpg.Record]) -> None:
-    added: list[tuple[uuid.UUID, str, store.MatchedRecord]] = []
+    if not ids:
+        return
+    accounts = await store.accounts_for_update(conn, ids)
+    active = {a: row for a, row in accounts.items() if row["active"] and row["identity_hash"]}
+    found = await store.candidates(conn, (row["identity_hash"] for row in active.values()))
+    current = await store.current_matches(conn, ids)
+    previous = await store.states(conn, ids)
+    added: list[tuple[uuid.UUID, str]] = []
     removed: list[tuple[uuid.UUID, str]] = []
     states: list[tuple[uuid.UUID, MatchState]] = []
     unmatched: list[tuple[uuid.UUID, MatchPlan]] = []
-    for row in inputs:
-        account_id = row["account_id"]
+    for account_id in ids:
+        row = active.get(account_id)
         plan = plan_match(
-            name_key=row["name_key"] if row["matchable"] else None,
-            candidates=store.candidates_of(row) if row["matchable"] else [],
-            current=store.current_of(row),
-            previous=store.state_of(row),
+            name_key=row["name_key"] if row is not None else None,
+            candidates=found.get(row["identity_hash"], []) if row is not None else [],
+            current=current.get(account_id, set()),
+            previous=previous.get(account_id),
         )
-        if plan.added:
-            fields = store.matched_records_of(row)
-            added += [(account_id, r, fields[r]) for r in plan.added]
+        added += [(account_id, r) for r in plan.added]
         removed += [(account_id, r) for r in plan.removed]
         states.append((account_id, plan.state))
         if plan.announce_unmatched and plan.state.status == MatchStatus.UNMATCHED:
             unmatched.append((account_id, plan))
+    await store.set_matches(conn, added=added, removed=removed)
+    await store.set_states(conn, states)
     now = datetime.now(UTC)
-    await store.apply_matching(
-        conn, added=added, removed=removed, states=states, source=SOURCE, at=now
-    )
+    await store.announce_matches(conn, added, source=SOURCE, at=now)
     await add_many_to_outbox(conn, _unmatched_events(unmatched, now), source=SOURCE)
 
 

@@ -17,176 +17,112 @@ AccountRow = tuple[uuid.UUID, str | None, str | None, str | None, bool]
 """account_id, id_type, identity_hash, name_key, active"""
 
 
-_MATCHING_INPUTS = """
-SELECT a.account_id, a.name_key, a.active AND a.identity_hash IS NOT NULL AS matchable,
-       c.record_ids, c.name_keys, c.institution_codes, c.branches, c.cohorts, c.student_numbers,
-       m.record_ids AS current, s.status, s.reason, s.record_id AS state_record_id
-FROM accounts_in AS a
-LEFT JOIN LATERAL (
-    SELECT array_agg(r.record_id) AS record_ids, array_agg(r.name_key) AS name_keys,
-           array_agg(r.institution_code) AS institution_codes, array_agg(r.branch) AS branches,
-           array_agg(r.cohort) AS cohorts, array_agg(r.student_number) AS student_numbers
-    FROM records r WHERE a.active AND r.identity_hash = a.identity_hash
-) AS c ON true
-LEFT JOIN LATERAL (
-    SELECT array_agg(record_id) AS record_ids FROM matches WHERE account_id = a.account_id
-) AS m ON true
-LEFT JOIN match_states s ON s.account_id = a.account_id
-ORDER BY a.account_id
-"""
-# what matching needs of each account, in one statement: its replica row, the records with
-# its identity hash (with the fields IdentityMatched carries, so announcing them needs no
-# second lookup), its current matches and the state last announced
-
-_UPSERTED = (
-    """
-WITH accounts_in AS (
-    INSERT INTO accounts (account_id, id_type, identity_hash, name_key, active)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[])
-    ON CONFLICT (account_id) DO UPDATE SET
-        id_type = EXCLUDED.id_type, identity_hash = EXCLUDED.identity_hash,
-        name_key = EXCLUDED.name_key, active = EXCLUDED.active, updated_at = now()
-    RETURNING account_id, identity_hash, name_key, active
-)"""  # noqa: S608 - no input in the text
-    + _MATCHING_INPUTS
-)
-
-_LOCKED = (
-    """
-WITH locked AS (
-    SELECT account_id, identity_hash, name_key, active FROM accounts
-    WHERE account_id = ANY($1::uuid[]) ORDER BY account_id FOR UPDATE
-), accounts_in AS (
-    SELECT i.account_id, l.identity_hash, l.name_key, coalesce(l.active, false) AS active
-    FROM unnest($1::uuid[]) AS i(account_id) LEFT JOIN locked l USING (account_id)
-)"""  # noqa: S608 - no input in the text
-    + _MATCHING_INPUTS
-)
-
-
-async def upsert_for_matching(conn: DbConnection, rows: list[AccountRow]) -> list[asyncpg.Record]:
-    """The replica takes these values (one row per account: the caller keeps the latest) and
-    the same statement returns what matching needs of them (see :func:`inputs_for_matching`);
-    the upsert holds the rows' locks until the transaction ends."""
+async def upsert_accounts(conn: DbConnection, rows: list[AccountRow]) -> None:
+    """The replica takes these values (one row per account: the caller keeps the latest)."""
     if not rows:
-        return []
-    return await conn.fetch(_UPSERTED, *([list(column) for column in zip(*rows, strict=True)]))
-
-
-async def inputs_for_matching(
-    conn: DbConnection, account_ids: list[uuid.UUID]
-) -> list[asyncpg.Record]:
-    """Lock these accounts' rows (in id order, so two writers never deadlock) and return,
-    per account in id order: ``matchable`` and ``name_key``, the candidate records (parallel
-    arrays ``record_ids``, ``name_keys``, ``institution_codes``, ``branches``, ``cohorts``,
-    ``student_numbers``; NULL when none), ``current`` matches and the last announced
-    ``status``/``reason``/``state_record_id``. An id missing from the replica is an account
-    without identity."""
-    return await conn.fetch(_LOCKED, account_ids)
-
-
-def candidates_of(row: asyncpg.Record) -> list[Candidate]:
-    pairs = zip(row["record_ids"] or (), row["name_keys"] or (), strict=True)
-    return [Candidate(str(r), k) for r, k in pairs]
-
-
-def current_of(row: asyncpg.Record) -> set[str]:
-    return {str(r) for r in row["current"] or ()}
-
-
-def state_of(row: asyncpg.Record) -> MatchState | None:
-    if row["status"] is None:
-        return None
-    return MatchState(
-        MatchStatus(row["status"]),
-        UnmatchedReason(row["reason"]) if row["reason"] else None,
-        str(row["state_record_id"]) if row["state_record_id"] else None,
-    )
-
-
-MatchedRecord = tuple[str, str, str, str]
-"""institution_code, branch, cohort, student_number: what IdentityMatched says of a record"""
-
-
-def matched_records_of(row: asyncpg.Record) -> dict[str, MatchedRecord]:
-    """The candidates' fields that an IdentityMatched carries, by record id."""
-    if not row["record_ids"]:
-        return {}
-    columns = ("record_ids", "institution_codes", "branches", "cohorts", "student_numbers")
-    return {
-        str(r): (code, branch, cohort, number)
-        for r, code, branch, cohort, number in zip(*(row[c] for c in columns), strict=True)
-    }
-
-
-_APPLY = (
-    """
-WITH added AS (
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])
-        WITH ORDINALITY AS p(account_id, record_id, institution_code, branch, cohort,
-                             student_number, ord)
-), inserted AS (
-    INSERT INTO matches (account_id, record_id) SELECT account_id, record_id FROM added
-    ON CONFLICT DO NOTHING
-), removed AS (
-    DELETE FROM matches m USING unnest($7::uuid[], $8::uuid[]) AS d(account_id, record_id)
-    WHERE m.account_id = d.account_id AND m.record_id = d.record_id
-), states AS (
-    INSERT INTO match_states (account_id, status, reason, record_id)
-    SELECT * FROM unnest($9::uuid[], $10::text[], $11::text[], $12::uuid[])
-    ON CONFLICT (account_id) DO UPDATE SET status = EXCLUDED.status,
-        reason = EXCLUDED.reason, record_id = EXCLUDED.record_id, updated_at = now()
-), events AS MATERIALIZED (
-    SELECT gen_random_uuid() AS event_id, account_id::text AS subject,
-           account_id::text AS key, ord,
-           json_build_object('account_id', account_id, 'record_id', record_id,
-                             'institution_code', institution_code, 'branch', branch,
-                             'cohort', cohort, 'student_number', student_number,
-                             'matched_at', $16::text) AS data
-    FROM added
-), announced AS ("""  # noqa: S608 - no input in the text
-    + insert_built_events_sql("events", first_param=13)
-    + """ RETURNING 1
-)
-SELECT pg_notify($19, '') FROM (SELECT 1 FROM announced LIMIT 1) AS any_event
-"""
-)
-# $16 is the events' time (built_event_params): matched_at is the moment of the envelope.
-# Data-modifying CTEs run to completion whether read or not; the events are built from the
-# added pairs (one IdentityMatched each, in order) with the record fields read with them.
-
-
-async def apply_matching(
-    conn: DbConnection,
-    *,
-    added: list[tuple[uuid.UUID, str, MatchedRecord]],
-    removed: list[tuple[uuid.UUID, str]],
-    states: list[tuple[uuid.UUID, MatchState]],
-    source: str,
-    at: datetime,
-) -> None:
-    """One statement: add and remove (account, record) pairs, keep each account's new state
-    and announce one IdentityMatched per added pair, in order, built by the database (a
-    matching burst creates no object per event here); the relay is woken when it wrote any."""
-    if not (added or removed or states):
         return
     await conn.execute(
-        _APPLY,
-        [a for a, _, _ in added],
-        [uuid.UUID(r) for _, r, _ in added],
-        [f[0] for _, _, f in added],
-        [f[1] for _, _, f in added],
-        [f[2] for _, _, f in added],
-        [f[3] for _, _, f in added],
-        [a for a, _ in removed],
-        [uuid.UUID(r) for _, r in removed],
-        [a for a, _ in states],
-        [state.status.value for _, state in states],
-        [state.reason.value if state.reason else None for _, state in states],
-        [uuid.UUID(state.record_id) if state.record_id else None for _, state in states],
-        *built_event_params(IdentityMatched, source=source, at=at),
-        NOTIFY_CHANNEL,
+        "INSERT INTO accounts (account_id, id_type, identity_hash, name_key, active)"
+        " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[])"
+        " ON CONFLICT (account_id) DO UPDATE SET"
+        " id_type = EXCLUDED.id_type, identity_hash = EXCLUDED.identity_hash,"
+        " name_key = EXCLUDED.name_key, active = EXCLUDED.active, updated_at = now()",
+        *([list(column) for column in zip(*rows, strict=True)]),
     )
+
+
+async def accounts_for_update(
+    conn: DbConnection, account_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, asyncpg.Record]:
+    """Lock the accounts' rows (in id order, so two writers never deadlock)."""
+    rows = await conn.fetch(
+        "SELECT * FROM accounts WHERE account_id = ANY($1::uuid[]) ORDER BY account_id FOR UPDATE",
+        account_ids,
+    )
+    return {r["account_id"]: r for r in rows}
+
+
+async def candidates(conn: DbConnection, hashes: Iterable[str]) -> dict[str, list[Candidate]]:
+    """The records with each identity hash."""
+    rows = await conn.fetch(
+        "SELECT identity_hash, record_id, name_key FROM records"
+        " WHERE identity_hash = ANY($1::text[])",
+        list(set(hashes)),
+    )
+    found: dict[str, list[Candidate]] = {}
+    for r in rows:
+        found.setdefault(r["identity_hash"], []).append(
+            Candidate(str(r["record_id"]), r["name_key"])
+        )
+    return found
+
+
+async def current_matches(
+    conn: DbConnection, account_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, set[str]]:
+    rows = await conn.fetch(
+        "SELECT account_id, record_id FROM matches WHERE account_id = ANY($1::uuid[])",
+        account_ids,
+    )
+    current: dict[uuid.UUID, set[str]] = {}
+    for r in rows:
+        current.setdefault(r["account_id"], set()).add(str(r["record_id"]))
+    return current
+
+
+async def set_matches(
+    conn: DbConnection,
+    *,
+    added: list[tuple[uuid.UUID, str]],
+    removed: list[tuple[uuid.UUID, str]],
+) -> None:
+    """Add and remove (account, record) pairs."""
+    if added:
+        await conn.execute(
+            "INSERT INTO matches (account_id, record_id)"
+            " SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING",
+            [a for a, _ in added],
+            [uuid.UUID(r) for _, r in added],
+        )
+    if removed:
+        await conn.execute(
+            "DELETE FROM matches m USING unnest($1::uuid[], $2::uuid[]) AS d(account_id, record_id)"
+            " WHERE m.account_id = d.account_id AND m.record_id = d.record_id",
+            [a for a, _ in removed],
+            [uuid.UUID(r) for _, r in removed],
+        )
+
+
+_ANNOUNCE_MATCHES = """
+WITH pairs AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS p(account_id, record_id, ord)
+), events AS MATERIALIZED (
+    SELECT gen_random_uuid() AS event_id, p.account_id::text AS subject,
+           p.account_id::text AS key, p.ord,
+           json_build_object('account_id', p.account_id, 'record_id', r.record_id,
+                             'institution_code', r.institution_code, 'branch', r.branch,
+                             'cohort', r.cohort, 'student_number', r.student_number,
+                             'matched_at', $6::text) AS data
+    FROM pairs p JOIN records r USING (record_id)
+)
+""" + insert_built_events_sql("events", first_param=3)  # noqa: S608 - no input in the text
+# $6 is the events' time (built_event_params): matched_at is the moment of the envelope
+
+
+async def announce_matches(
+    conn: DbConnection, added: list[tuple[uuid.UUID, str]], *, source: str, at: datetime
+) -> None:
+    """One IdentityMatched per added (account, record) pair, in order, built by the
+    database from the record's row (a matching burst creates no object per event here)."""
+    if not added:
+        return
+    await conn.execute(
+        _ANNOUNCE_MATCHES,
+        [a for a, _ in added],
+        [uuid.UUID(r) for _, r in added],
+        *built_event_params(IdentityMatched, source=source, at=at),
+    )
+    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
 
 
 async def states(conn: DbConnection, account_ids: list[uuid.UUID]) -> dict[uuid.UUID, MatchState]:
@@ -203,6 +139,21 @@ async def states(conn: DbConnection, account_ids: list[uuid.UUID]) -> dict[uuid.
         )
         for r in rows
     }
+
+
+async def set_states(conn: DbConnection, new: list[tuple[uuid.UUID, MatchState]]) -> None:
+    if not new:
+        return
+    await conn.execute(
+        "INSERT INTO match_states (account_id, status, reason, record_id)"
+        " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[])"
+        " ON CONFLICT (account_id) DO UPDATE SET status = EXCLUDED.status,"
+        " reason = EXCLUDED.reason, record_id = EXCLUDED.record_id, updated_at = now()",
+        [a for a, _ in new],
+        [state.status.value for _, state in new],
+        [state.reason.value if state.reason else None for _, state in new],
+        [uuid.UUID(state.record_id) if state.record_id else None for _, state in new],
+    )
 
 
 async def accounts_touching(
