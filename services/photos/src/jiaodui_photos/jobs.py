@@ -23,11 +23,10 @@ from jiaodui_runtime.workqueue import run_queue_workers
 from jiaodui_photos.adapters.face_checks import FaceCheckPool
 from jiaodui_photos.checks.settings import CheckSettings
 from jiaodui_photos.domain.windows import reminder_stage
-from jiaodui_photos.metrics import PHOTO_CHECK_QUEUE, PHOTO_SLOTS, slot_values
+from jiaodui_photos.metrics import PHOTO_CHECK_QUEUE, PHOTO_SLOTS, slot_rows, slot_values
 from jiaodui_photos.service_layer.checks import check_queued
 from jiaodui_photos.state import SOURCE, Photos
 from jiaodui_photos.store import checks as checks_store
-from jiaodui_photos.store import metrics as metrics_store
 from jiaodui_photos.store import progress as progress_store
 from jiaodui_photos.store import reminders as store
 
@@ -99,9 +98,9 @@ async def slot_metrics(rt: ServiceRuntime) -> None:
     while True:
         try:
             async with rt.pool.acquire() as conn:
-                rows = await metrics_store.slot_counts(conn)
+                rows = await progress_store.progress(conn, institution_code=None, college=None)
                 queued = await checks_store.queued_count(conn)
-            replace_gauge(PHOTO_SLOTS, slot_values(rows))
+            replace_gauge(PHOTO_SLOTS, slot_values(slot_rows(rows)))
             PHOTO_CHECK_QUEUE.set(queued)
         except asyncio.CancelledError:
             raise

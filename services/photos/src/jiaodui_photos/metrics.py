@@ -21,6 +21,20 @@ class Row(Protocol):
     def __getitem__(self, key: str, /) -> Any: ...
 
 
+def slot_rows(progress: Iterable[Row]) -> list[dict[str, Any]]:
+    """GET /v1/stats' rows (per class and kind: missing, pending, confirmed, disputed) summed
+    per (institution_code, branch, kind, status): the gauge's rows from the same counts."""
+    sums: dict[tuple[str, str, str, str], int] = {}
+    for row in progress:
+        for status in SlotStatus:
+            key = (row["institution_code"], row["college"], row["kind"], status.value)
+            sums[key] = sums.get(key, 0) + int(row[status.value])
+    return [
+        {"institution_code": i, "branch": b, "kind": k, "status": st, "n": n}
+        for (i, b, k, st), n in sums.items()
+    ]
+
+
 def slot_values(rows: Iterable[Row]) -> dict[tuple[str, ...], float]:
     """The gauge's samples from rows of (institution_code, branch, kind, status, n): every
     status of every (institution, branch, kind) present, 0 where no slot has it, so that a
