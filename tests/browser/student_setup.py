@@ -44,10 +44,19 @@ async def school(gateway: httpx.AsyncClient, stack: StackEndpoints) -> School:
 
 
 async def roster_row(
-    gateway: httpx.AsyncClient, school: School, *, name: str, number: str, gender: str, born: date
+    gateway: httpx.AsyncClient,
+    school: School,
+    *,
+    name: str,
+    number: str,
+    gender: str,
+    born: date,
+    student_number: str = "S001",
+    exam_number: str = "26110101000123",
 ) -> None:
     row = (
-        f"{school.code},网页大学,S001,26110101000123,{name},{gender},汉族,{born.isoformat()},"
+        f"{school.code},网页大学,{student_number},{exam_number},{name},{gender},汉族,"
+        f"{born.isoformat()},"
         f"resident_id,{number},{COLLEGE},计算机系,软件工程,1班,bachelor,4,regular,full_time,"
         f"2022-09-01,enrolled,{COHORT}"
     )
