@@ -30,6 +30,7 @@ from jiaodui_runtime.testing.accounts import register_and_activate
 from jiaodui_runtime.testing.stack import locate_stack
 
 from bench.report import Row
+from bench.settle import settled
 
 BARE_PORT = 8093
 BARE = Path(__file__).with_name("bare_confirm.py")
@@ -199,6 +200,7 @@ async def confirmations() -> list[Row]:
         async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as gateway:
             student = await register_and_activate(gateway, stack)
         results: dict[str, dict[str, float]] = {}
+        waited: dict[str, float] = {}
         results["nginx"] = await asyncio.to_thread(wrk, f"{stack.gateway_url}/gateway/healthz")
         async with bare_server(dsn, student.account_id) as bare:
             targets = {
@@ -212,13 +214,17 @@ async def confirmations() -> list[Row]:
                     warm = await client.post(f"{url}{ids.pop()}/confirm", headers=student.headers)
                     assert warm.status_code == 200, warm.text
                 script = confirm_script(url, ids, student.token)
+                waited[name] = await settled()  # the previous phase's events applied
                 results[name] = await asyncio.to_thread(wrk, url, script)
                 results[name]["confirmed"] = await confirmed_count(dsn, ids)
     gateway, bare, direct, nginx = (results[k] for k in ("gateway", "bare", "direct", "nginx"))
     written = (
         f"{gateway['confirmed']:.0f} photos confirmed by the gateway run,"
         f" {gateway['non_2xx']:.0f} non-2xx; {CONNECTIONS} connections, {DURATION_S} s each, wrk"
-        f" {'pinned: ' + ' '.join(WRK_PINNED) if WRK_PINNED else 'unpinned'}, on the stack's cores"
+        f" {'pinned: ' + ' '.join(WRK_PINNED) if WRK_PINNED else 'unpinned'}, on the stack's cores;"
+        " each phase starts once the last one's events were applied (waited "
+        + ", ".join(f"{k} {v:.0f} s" for k, v in waited.items())
+        + "); a phase's own events are applied during it (five consumers on the same cores)"
     )
     return [
         Row(
