@@ -53,6 +53,8 @@ Handler = Callable[[DbConnection, CloudEvent, Contract], Awaitable[None]]
 """An event handler: applies the event's effects using the given transaction."""
 
 Delivered = tuple[CloudEvent, Contract]
+Received = tuple[CloudEvent, Contract, bytes]
+"""An event, its data, and its Kafka value: the bytes as published."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,16 @@ class Batched:
     apply: Callable[[DbConnection, Sequence[Delivered]], Awaitable[None]]
 
 
-AnyHandler = Handler | Batched
+@dataclass(frozen=True)
+class BatchedRaw:
+    """A :class:`Batched` handler that also gets each event's Kafka value (:data:`Received`):
+    a log that keeps the events it receives stores those bytes, the envelope as published,
+    instead of serialising the parsed envelope again."""
+
+    apply: Callable[[DbConnection, Sequence[Received]], Awaitable[None]]
+
+
+AnyHandler = Handler | Batched | BatchedRaw
 
 
 _CLAIM = """
@@ -389,13 +400,24 @@ class EventConsumer:
             for record in records:
                 await self._handle(record)
             return
+        self._observe(work, outcomes)
+
+    def _observe(
+        self, work: list[tuple[ConsumerRecord[Any, Any], CloudEvent]], outcomes: list[str]
+    ) -> None:
+        """Count a batch's outcomes (one counter update per topic and outcome, not one per
+        event: a label lookup is ~1 µs, ~5 % of an IdentityMatched's cost in a consumer) and
+        observe each processed event's age."""
         now = time.time()
+        latency = metrics.EVENT_LATENCY.labels(self.name)
+        counts: dict[tuple[str, str], int] = {}
         for (record, event), outcome in zip(work, outcomes, strict=True):
-            metrics.EVENTS_CONSUMED.labels(self.name, record.topic, outcome).inc()
+            key = (record.topic, outcome)
+            counts[key] = counts.get(key, 0) + 1
             if outcome == "processed":
-                metrics.EVENT_LATENCY.labels(self.name).observe(
-                    max(now - event.time.timestamp(), 0.0)
-                )
+                latency.observe(max(now - event.time.timestamp(), 0.0))
+        for (topic, outcome), n in counts.items():
+            metrics.EVENTS_CONSUMED.labels(self.name, topic, outcome).inc(n)
 
     async def _apply(self, record: ConsumerRecord[Any, Any], event: CloudEvent) -> str:
         async with self._pool.acquire() as conn, conn.transaction():
@@ -409,8 +431,8 @@ class EventConsumer:
         wanted = [(r, e) for r, e in work if e.type in self._handlers]
         claimed = await self._claim(conn, wanted)
         outcomes: list[str] = []
-        run: list[Delivered] = []
-        run_handler: Batched | None = None
+        run: list[Any] = []  # Delivered, or Received for a BatchedRaw
+        run_handler: Batched | BatchedRaw | None = None
         last: tuple[ConsumerRecord[Any, Any], CloudEvent] | None = None  # of the run
 
         async def apply_run() -> None:
@@ -435,6 +457,9 @@ class EventConsumer:
                 run, run_handler = [], None
             if isinstance(handler, Batched):
                 run.append((event, parse_data(event)))
+                run_handler, last = handler, (record, event)
+            elif isinstance(handler, BatchedRaw):
+                run.append((event, parse_data(event), record.value))
                 run_handler, last = handler, (record, event)
             else:
                 _bind(record, event)

@@ -18,7 +18,7 @@ import pytest_asyncio
 from aiokafka import AIOKafkaConsumer
 from jiaodui_contracts import CloudEvent, new_event, to_json_bytes
 from jiaodui_contracts.identity import AccountRegistered
-from jiaodui_runtime.consumer import AnyHandler, Batched, EventConsumer
+from jiaodui_runtime.consumer import AnyHandler, Batched, BatchedRaw, EventConsumer
 from jiaodui_runtime.db import DbConnection, connect, create_pool
 from jiaodui_runtime.dlq import dlq_size, replay
 from jiaodui_runtime.kafka import all_topics, ensure_topics, new_producer
@@ -402,3 +402,44 @@ async def test_a_database_outage_longer_than_the_retries_parks_nothing_in_the_dl
     await consumer._dead_letters.stop()
     assert outage["left"] == 0
     assert await dlq_size(stack.kafka_bootstrap, prefix + TOPIC) == 0
+
+
+async def test_a_raw_batched_handler_gets_each_events_kafka_value_as_sent(
+    db: asyncpg.Pool, prefix: str, stack: StackEndpoints
+) -> None:
+    account_id = str(uuid.uuid4())
+    start = datetime.now(UTC)
+    sent = [
+        # spacing and member order as a producer chose them (SQL-built events differ from
+        # to_json_bytes): a log keeps these bytes, not a re-serialisation
+        to_json_bytes(
+            new_event(
+                AccountRegistered(account_id=account_id, registered_at=start),
+                source="/jiaodui/test",
+            )
+        ).replace(b'","', b'", "')
+        for _ in range(5)
+    ]
+    producer = new_producer(stack.kafka_bootstrap, client_id="test-producer")
+    await producer.start()
+    try:
+        for value in [*sent, sent[0]]:  # the first one delivered twice
+            await producer.send_and_wait(prefix + TOPIC, value=value, key=account_id.encode())
+    finally:
+        await producer.stop()
+    received: list[tuple[str, bytes]] = []
+
+    async def keep(conn: DbConnection, run: Sequence[tuple[CloudEvent, Any, bytes]]) -> None:
+        for event, data, value in run:
+            assert isinstance(data, AccountRegistered) and data.account_id == account_id
+            received.append((event.id, value))
+
+    consumer = consumer_for(stack, db, prefix, handler=BatchedRaw(keep))
+    await consumer._dead_letters.start()
+
+    async def all_five() -> bool:
+        return len(received) >= 5
+
+    await run_until([consumer.run], all_five, "5 events kept", [consumer.stop])
+    await consumer._dead_letters.stop()
+    assert [value for _, value in received] == sent  # once each, in order, byte for byte

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import asyncpg
@@ -11,6 +11,7 @@ from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.workqueue import claim_due, wake
 
 from jiaodui_subscriptions.domain.signing import webhook_id
+from jiaodui_subscriptions.store.events import NewEvent
 
 WAKE_CHANNEL = "webhooks"
 _CLAIMED = ("id", "subscriber_id", "event_id", "webhook_id", "body", "attempts", "round_attempts")
@@ -55,7 +56,7 @@ async def enqueue(
     return [r["id"] for r in rows]
 
 
-async def enqueue_routed(conn: DbConnection, stored: list[asyncpg.Record]) -> int:
+async def enqueue_routed(conn: DbConnection, stored: Sequence[NewEvent]) -> int:
     """Queue freshly stored events for every enabled subscriber of their institutions that
     chose their type (one query to route, one to insert)."""
     routed = await conn.fetch(
@@ -63,17 +64,17 @@ async def enqueue_routed(conn: DbConnection, stored: list[asyncpg.Record]) -> in
         " WITH ORDINALITY AS e(type, institutions, i) JOIN subscribers s"
         " ON s.deleted_at IS NULL AND s.enabled AND e.type = ANY(s.event_types)"
         " AND s.institution_code = ANY(string_to_array(e.institutions, chr(31)))",
-        [r["type"] for r in stored],
-        [chr(31).join(r["institutions"]) for r in stored],
+        [r.type for r in stored],
+        [chr(31).join(r.institutions) for r in stored],
     )
     if not routed:
         return 0
     records = []
     for route in routed:
         event = stored[route["i"] - 1]
-        eid, sid = str(event["event_id"]), route["subscriber_id"]
-        records.append((uuid.uuid4(), sid, event["event_id"], event["type"],
-                        webhook_id(str(sid), eid), event["body"]))  # fmt: skip
+        sid = route["subscriber_id"]
+        records.append((uuid.uuid4(), sid, event.event_id, event.type,
+                        webhook_id(str(sid), event.event_id), event.body))  # fmt: skip
     await conn.execute(
         "INSERT INTO deliveries (id, subscriber_id, event_id, event_type, webhook_id, body)"
         " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[],"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import NamedTuple
 
 import asyncpg
 from jiaodui_runtime.db import DbConnection
@@ -38,8 +39,8 @@ async def remember_matches(conn: DbConnection, matches: list[tuple[str, str, str
     await conn.execute(
         "INSERT INTO account_records (account_id, record_id, institution_code)"
         " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) ON CONFLICT DO NOTHING",
-        [uuid.UUID(a) for a, _, _ in matches],
-        [uuid.UUID(r) for _, r, _ in matches],
+        [a for a, _, _ in matches],  # asyncpg encodes a UUID's text itself (in C)
+        [r for _, r, _ in matches],
         [code for _, _, code in matches],
     )
 
@@ -74,23 +75,37 @@ async def store(
     return bool(stored)
 
 
-async def store_many(
-    conn: DbConnection, rows: list[tuple[str, str, list[str], bytes, datetime]]
-) -> list[asyncpg.Record]:
-    """Append events not yet in the log; the ones appended (id, type, institutions, body)."""
-    stored: list[asyncpg.Record] = await conn.fetch(
+class NewEvent(NamedTuple):
+    """An event to append to the log: ``body`` is its Kafka value, the envelope as published."""
+
+    event_id: str
+    type: str
+    institutions: list[str]
+    body: bytes
+    occurred_at: datetime
+
+
+async def store_many(conn: DbConnection, rows: list[NewEvent]) -> list[NewEvent]:
+    """Append events not yet in the log, in order; the ones appended (only their ids come
+    back from the database, not their bodies)."""
+    if not rows:
+        return []
+    appended = await conn.fetch(
         "INSERT INTO events (event_id, type, institutions, body, occurred_at)"
         " SELECT e.event_id, e.type, string_to_array(e.institutions, chr(31)), e.body, e.at"
         " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::timestamptz[])"
         " AS e(event_id, type, institutions, body, at)"
-        " ON CONFLICT (event_id) DO NOTHING RETURNING event_id, type, institutions, body",
-        [r[0] for r in rows],
-        [r[1] for r in rows],
-        [chr(31).join(r[2]) for r in rows],
-        [r[3] for r in rows],
-        [r[4] for r in rows],
+        " ON CONFLICT (event_id) DO NOTHING RETURNING event_id::text",
+        [r.event_id for r in rows],
+        [r.type for r in rows],
+        [chr(31).join(r.institutions) for r in rows],
+        [r.body for r in rows],
+        [r.occurred_at for r in rows],
     )
-    return stored
+    if len(appended) == len(rows):
+        return rows
+    ids = {r[0] for r in appended}
+    return [r for r in rows if r.event_id in ids]
 
 
 async def page(
