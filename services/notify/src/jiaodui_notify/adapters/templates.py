@@ -47,6 +47,9 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            # templates are package files that change only with a release: no stat() of the
+            # file on every render (a matching burst renders one message per match)
+            auto_reload=False,
         )
 
     def names(self) -> list[str]:

@@ -16,7 +16,7 @@ from jiaodui_runtime.privacy import mask_email, mask_phone
 
 from jiaodui_notify.domain.delivery import language_of
 from jiaodui_notify.domain.directory import RunDirectory
-from jiaodui_notify.domain.notices import notice_for, redacted
+from jiaodui_notify.domain.notices import SECRETS, notice_for, redacted
 from jiaodui_notify.state import Notify
 from jiaodui_notify.store import deliveries, people
 from jiaodui_notify.store.deliveries import NewDelivery
@@ -56,10 +56,23 @@ async def accept_all(conn: DbConnection, notify: Notify, run: Sequence[Delivered
             to, locale = directory.address_of(notice.account_id)
         lang = language_of(locale)
         email = notice.channel == "email"
-        full = notify.templates.render(notice.template, lang, notice.context, html=email)
-        safe = notify.templates.render(notice.template, lang, redacted(notice.context), html=False)
+        # what is rendered: the message only when it is sent, its redacted copy only when it
+        # differs (most notices carry no secret: one render serves both; a match nobody can
+        # be mailed yet is rendered once, without the HTML part)
+        secret = not SECRETS.isdisjoint(notice.context)
+        safe = notify.templates.render(
+            notice.template,
+            lang,
+            redacted(notice.context) if secret else notice.context,
+            html=email and bool(to) and not secret,
+        )
         delivery_id: uuid.UUID | None = None
         if to:
+            full = (
+                notify.templates.render(notice.template, lang, notice.context, html=email)
+                if secret
+                else safe
+            )
             delivery_id = uuid.uuid4()
             new.append(
                 NewDelivery(
