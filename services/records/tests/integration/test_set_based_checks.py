@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from jiaodui_records.adapters.import_files import Chunk, csv_rows_of, physical_lines
+from jiaodui_records.adapters.import_files import csv_rows_of, is_plain
 from jiaodui_records.domain.rows import COLUMNS, STORED
 from jiaodui_records.domain.vocabulary import ENUMERATIONS
 from jiaodui_records.service_layer.imports import undecided_rows, validate
@@ -125,8 +125,7 @@ Outcome = tuple[list[tuple[Any, ...]], list[tuple[int, str, str]], int, int]
 
 async def by_sql(conn: asyncpg.Connection, body: bytes, header: list[str]) -> Outcome | None:
     """The batch as the service checks it: SQL, and Python for the rows SQL leaves."""
-    chunk = Chunk(body, 0, len(body), 1, physical_lines(body))
-    if not chunk.plain or not await staging.copy_lines(conn, body):
+    if not is_plain(body) or not await staging.copy_lines(conn, body):
         return None
     async with conn.transaction():
         await staging.reset(conn)

@@ -7,7 +7,15 @@ import random
 import uuid
 from pathlib import Path
 
-from jiaodui_records.adapters.import_files import chunks, physical_lines, read_head, read_rows
+from jiaodui_records.adapters.import_files import (
+    chunks,
+    is_plain,
+    physical_lines,
+    range_blocks,
+    read_head,
+    read_range,
+    read_rows,
+)
 from jiaodui_records.jobs import _orphans
 
 
@@ -47,16 +55,30 @@ def test_chunks_are_whole_lines_of_at_most_the_batch(tmp_path: Path) -> None:
     rng = random.Random(16)
     path = tmp_path / "a.csv"
     for _ in range(200):
-        lines = ["x" * rng.randrange(30) for _ in range(rng.randrange(50))]
-        data = ("\n".join(lines) + rng.choice(["", "\n", "\r\n"])).encode()
-        path.write_bytes(data)
+        pieces = ["x", "y,z", '"', "\\.", "\\", ".", "\r", "é"]
+        lines = [
+            "".join(rng.choices(pieces, k=rng.randrange(12))) for _ in range(rng.randrange(50))
+        ]
+        data = rng.choice(["\n", "\r\n", "\r"]).join(lines) + rng.choice(["", "\n", "\r\n"])
+        path.write_bytes(data.encode())
+        data_bytes = data.encode()
         for size in (1, 2, 3, 7, 100):
             found = list(
-                chunks(path, offset=0, base_line=0, max_lines=size, block=rng.choice([1, 5, 64]))
+                chunks(path, offset=0, base_line=0, max_lines=size, block=rng.choice([1, 2, 5, 64]))
             )
-            assert b"".join(c.data for c in found) == data
-            assert all(c.data.count(b"\n") == size for c in found[:-1])
-            assert sum(c.lines for c in found) == physical_lines(data)
+            read = [read_range(path, c.start, c.end) for c in found]
+            assert b"".join(read) == data_bytes
+            assert all(r.count(b"\n") == size for r in read[:-1])
+            assert [c.lines for c in found] == [physical_lines(r) for r in read]
+            assert [c.plain for c in found] == [is_plain(r) for r in read]
             assert [c.base_line for c in found] == [
                 sum(c.lines for c in found[:i]) for i in range(len(found))
             ]
+            assert [c.start for c in found[1:]] == [c.end for c in found[:-1]]
+
+
+async def test_a_range_is_read_in_blocks(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(bytes(range(256)) * 5)
+    blocks = [b async for b in range_blocks(path, 3, 1000, block=100)]
+    assert max(map(len, blocks)) == 100 and b"".join(blocks) == read_range(path, 3, 1000)

@@ -9,11 +9,12 @@ Line numbers are the file's: for CSV the header is line 1.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -186,64 +187,94 @@ def read_plain_header(path: Path) -> CsvHeader | None:
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    data: bytes
+    """Where a chunk of whole lines lies in the file; its bytes stay there (the COPY and,
+    for a chunk that is not plain, Python's CSV reader read them from the file)."""
+
     start: int  # byte offsets in the file
     end: int
     base_line: int  # the line number before the chunk's first line
     lines: int  # physical lines in the chunk
+    plain: bool  # whether the database may read it as lines (see :func:`is_plain`)
 
-    @property
-    def plain(self) -> bool:
-        """Whether the database may read it as lines: no quote (every line is then one
-        row, split at commas) and no line starting with ``\\.`` (COPY's end marker)."""
-        data = self.data
-        return b'"' not in data and not data.startswith(b"\\.") and b"\n\\." not in data
+
+def is_plain(data: bytes) -> bool:
+    """Whether the database may read ``data`` as lines: no quote (every line is then one
+    row, split at commas) and no line starting with ``\\.`` (COPY's end marker)."""
+    return b'"' not in data and not data.startswith(b"\\.") and b"\n\\." not in data
 
 
 def chunks(
     path: Path, *, offset: int, base_line: int, max_lines: int, block: int = 1 << 20
 ) -> Iterator[Chunk]:
-    """Chunks of at most ``max_lines`` whole lines (cut after a newline) from ``offset``."""
+    """Chunks of at most ``max_lines`` whole lines (cut after a newline) from ``offset``,
+    found by reading the file a block at a time: one block is held, whatever the batch."""
     with path.open("rb") as binary:
-        binary.seek(offset)
-        carried = b""
-        eof = False
-        while True:
-            parts, newlines = [carried], carried.count(b"\n")
-            while newlines < max_lines and not eof:
-                part = binary.read(block)
-                if not part:
-                    eof = True
-                    break
-                parts.append(part)
-                newlines += part.count(b"\n")
-            data = b"".join(parts)
-            last = len(parts[-1]) if len(parts) > 1 else None  # the block read last
-            del parts  # a batch's bytes are held once (memory stays bounded by the batch)
-            if not data:
-                return
-            if newlines >= max_lines:
-                # the max_lines-th newline is in the last block read (or in what was carried)
-                cut = _nth_newline(data, last, max_lines)
-                data, carried = data[: cut + 1], data[cut + 1 :]
-            else:
-                carried = b""
-            lines = physical_lines(data)
-            yield Chunk(data, offset, offset + len(data), base_line, lines)
-            offset += len(data)
-            base_line += lines
+        while (chunk := _scan(binary, offset, base_line, max_lines, block)) is not None:
+            yield chunk
+            offset, base_line = chunk.end, base_line + chunk.lines
 
 
-def _nth_newline(data: bytes, last: int | None, n: int) -> int:
-    """Position in ``data`` of its n-th newline: searched for only in the block read last
-    (``last`` bytes at its end; the bytes before it hold fewer than n)."""
-    start = len(data) - last if last is not None else 0
-    seen = data.count(b"\n", 0, start)
-    position = start - 1
-    while seen < n:
+def _scan(
+    binary: IO[bytes], start: int, base_line: int, max_lines: int, block: int
+) -> Chunk | None:
+    """The chunk that starts at ``start``: its end, its physical lines (as
+    :func:`physical_lines` counts them) and whether it is plain, block by block."""
+    binary.seek(start)
+    size = newlines = ends = 0
+    plain = True
+    tail = b"\n"  # the chunk's start is a line's start (for the end marker)
+    while newlines < max_lines:
+        part = binary.read(block)
+        if not part:
+            break
+        found = part.count(b"\n")
+        if newlines + found >= max_lines:  # the max_lines-th newline is in this block
+            part = part[: _nth_newline(part, max_lines - newlines) + 1]
+            found = max_lines - newlines
+        newlines += found
+        size += len(part)
+        # lone CR and CRLF count as one line end each, as Python's text reading does
+        ends += found + part.count(b"\r") - part.count(b"\r\n")
+        if tail.endswith(b"\r") and part.startswith(b"\n"):
+            ends -= 1  # a CRLF across two blocks
+        if plain:
+            plain = b'"' not in part and b"\n\\." not in part and b"\n\\." not in tail + part[:2]
+        tail = (tail + part[-2:])[-2:]
+    if not size:
+        return None
+    lines = ends + (0 if tail.endswith((b"\n", b"\r")) else 1)
+    return Chunk(start, start + size, base_line, lines, plain)
+
+
+def _nth_newline(data: bytes, n: int) -> int:
+    """Position in ``data`` of its n-th newline (there are at least n)."""
+    position = -1
+    for _ in range(n):
         position = data.index(b"\n", position + 1)
-        seen += 1
     return position
+
+
+def read_range(path: Path, start: int, end: int) -> bytes:
+    """The bytes of the file from ``start`` to ``end`` (a chunk that Python reads)."""
+    with path.open("rb") as binary:
+        binary.seek(start)
+        return binary.read(end - start)
+
+
+async def range_blocks(
+    path: Path, start: int, end: int, *, block: int = 1 << 20
+) -> AsyncIterator[bytes]:
+    """The bytes of the file from ``start`` to ``end``, a block at a time (a COPY's source:
+    the chunk is never held whole)."""
+    with path.open("rb") as binary:
+        binary.seek(start)
+        left = end - start
+        while left > 0:
+            part = await asyncio.to_thread(binary.read, min(block, left))
+            if not part:
+                raise OSError(f"{path} ends before byte {end}")
+            left -= len(part)
+            yield part
 
 
 def read_rows(

@@ -30,7 +30,9 @@ from jiaodui_records.adapters.import_files import (
     RowReader,
     chunks,
     csv_rows_of,
+    range_blocks,
     read_plain_header,
+    read_range,
     read_rows,
     remove,
 )
@@ -156,6 +158,7 @@ class _Import:
     import_id: uuid.UUID
     scope: str | None
     kept: int  # errors kept so far (at most import_error_limit)
+    path: Path
     header: CsvHeader | None = None
     statement: str = ""
     last: asyncio.Task[None] | None = None  # the batch before: committed before the next
@@ -185,7 +188,7 @@ async def _batches(
     job: asyncpg.Record,
     kept: int,
 ) -> None:
-    run = _Import(lanes, settings, import_id, job["institution_code"], kept)
+    run = _Import(lanes, settings, import_id, job["institution_code"], kept, Path(job["path"]))
     try:
         await _pipeline(run, job)
     finally:
@@ -246,13 +249,15 @@ async def _chunk_batch(run: _Import, conn: asyncpg.Connection, chunk: Chunk) -> 
     assert run.header is not None
     end_line = chunk.base_line + chunk.lines
     batch = Batch(last_line=end_line, bytes_read=chunk.end, resume_at=(chunk.end, end_line))
-    if chunk.plain and await staging.copy_lines(conn, chunk.data):
+    path = run.path
+    if chunk.plain and await staging.copy_lines(conn, range_blocks(path, chunk.start, chunk.end)):
         batch.staged_from = chunk.base_line  # checked in SQL in the batch's transaction
-        # (the chunk's bytes are in the staging table now: not kept here)
         return batch
+    data = await asyncio.to_thread(read_range, path, chunk.start, chunk.end)
     rows, open_quote = await asyncio.to_thread(
-        csv_rows_of, chunk.data, run.header.columns, base_line=chunk.base_line
+        csv_rows_of, data, run.header.columns, base_line=chunk.base_line
     )
+    del data
     if open_quote:
         return None
     secret = run.settings.identity_hash_key

@@ -11,7 +11,7 @@ errors kept (the first ``import_error_limit``) are the same ones, in the same or
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -86,16 +86,17 @@ async def reset(conn: DbConnection) -> None:
     await conn.execute("TRUNCATE import_valid, import_row_errors, import_changed")
 
 
-async def copy_lines(conn: DbConnection, data: bytes) -> bool:
-    """COPY a chunk's lines, one row per line (no quote in it: lines are taken as they are);
-    False when the database refuses it as text (invalid UTF-8, NUL, a lone carriage
-    return...) or a line is so long that Python's CSV reader would refuse it."""
+async def copy_lines(conn: DbConnection, data: bytes | AsyncIterable[bytes]) -> bool:
+    """COPY a chunk's lines, one row per line (no quote in it: lines are taken as they are),
+    from its bytes or the pieces of them as read from the file; False when the database
+    refuses it as text (invalid UTF-8, NUL, a lone carriage return...) or a line is so long
+    that Python's CSV reader would refuse it."""
     await conn.execute("TRUNCATE import_lines RESTART IDENTITY")
     try:
         async with conn.transaction():
             await conn.copy_to_table(
                 "import_lines",
-                source=_pieces(data),
+                source=_pieces(data) if isinstance(data, bytes) else data,
                 columns=["line"],
                 format="csv",
                 delimiter="\x01",
