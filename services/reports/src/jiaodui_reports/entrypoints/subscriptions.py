@@ -23,22 +23,22 @@ from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.service import ServiceRuntime
 
 from jiaodui_reports.service_layer import replica
-from jiaodui_reports.service_layer.replica import RecordVersion
+from jiaodui_reports.service_layer.replica import Published, RecordVersion
 
 BULK_IMPORT = "jiaodui.records.RecordsImported.v1"
 """Imports publish their records in batches (up to 100 per event) where records does."""
 
 
 async def on_records(conn: DbConnection, run: Sequence[Delivered]) -> None:
-    versions: list[RecordVersion] = []
+    changes: list[RecordVersion | Published] = []
     for event, data in run:
         if isinstance(data, RecordCorrected):
-            versions.append(RecordVersion.of(data.model_dump(), erratum_id=data.erratum_id))
+            changes.append(RecordVersion.of(data.model_dump(), erratum_id=data.erratum_id))
         elif isinstance(data, RecordImported):
-            versions.append(RecordVersion.of(data.model_dump()))
-        else:  # a bulk import: its records, as published (read as data, in order)
-            versions.extend(RecordVersion.of(record) for record in event.data["records"])
-    await replica.on_records(conn, versions)
+            changes.append(RecordVersion.of(data.model_dump()))
+        else:  # a bulk import: its records as published (JSON, in order), for SQL to read
+            changes.extend(event.data["records"])
+    await replica.on_records(conn, changes)
 
 
 async def on_matched(conn: DbConnection, run: Sequence[Delivered]) -> None:

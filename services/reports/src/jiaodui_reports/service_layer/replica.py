@@ -67,16 +67,29 @@ class RecordVersion:
         )
 
 
-async def on_records(conn: DbConnection, versions: Sequence[RecordVersion]) -> None:
+Published = Mapping[str, Any]
+"""A record as a RecordsImported carried it (its JSON, read as data)."""
+
+
+async def on_records(conn: DbConnection, changes: Sequence[RecordVersion | Published]) -> None:
     """A run of record events (imports, corrections), in order: the latest version of each
     record replaces the replica's; open reports that would now read differently are
-    superseded (two statements for the run, whatever its length)."""
-    latest = {v.record_id: v for v in versions}
+    superseded. An import's records go to SQL as published (their snapshots built there),
+    so a run costs a few statements and no Python per record."""
+    latest: dict[str, RecordVersion | Published] = {}
+    for change in changes:
+        key = change.record_id if isinstance(change, RecordVersion) else str(change["record_id"])
+        latest[key] = change
+    published = [c for c in latest.values() if not isinstance(c, RecordVersion)]
+    left = await replica.upsert_published(conn, published)
+    versions = [c for c in latest.values() if isinstance(c, RecordVersion)]
+    versions += [RecordVersion.of(latest[record_id]) for record_id in left]  # type: ignore[arg-type]
     await replica.upsert_records(
-        conn, [(v.record_id, v.institution_code, v.branch, v.snapshot) for v in latest.values()]
+        conn, [(v.record_id, v.institution_code, v.branch, v.snapshot) for v in versions]
     )
     for report in await store.open_of_records(conn, list(latest)):
-        version = latest[report.record_id]
+        change = latest[report.record_id]
+        version = change if isinstance(change, RecordVersion) else RecordVersion.of(change)
         if supersedes(report.record, version.snapshot):
             await _supersede(conn, report, reason=version.reason, erratum_id=version.erratum_id)
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from jiaodui_runtime.db import DbConnection
+
+from jiaodui_reports.domain.document import ON_REPORT
 
 
 async def upsert_records(
@@ -29,6 +32,58 @@ async def upsert_records(
         [r[2] for r in rows],
         [json.dumps(r[3], ensure_ascii=False) for r in rows],
     )
+
+
+def _published_text(name: str) -> str:
+    """SQL for ``_text(record[name])`` of domain/document.py, for a record as published
+    (JSON): a string, or null; a number as Python formats it where that is sure (below)."""
+    if name != "duration_years":
+        return f"nullif(r ->> '{name}', '')"
+    return (
+        "CASE jsonb_typeof(r -> 'duration_years') WHEN 'number'"
+        " THEN trim_scale((r -> 'duration_years')::numeric)::text"
+        " ELSE nullif(r ->> 'duration_years', '') END"
+    )
+
+
+# Python's text of a JSON number (str of an int, f"{x:g}" of a float) is the number's own
+# shortest decimal text when it is an integer under 10**6, or has at most 6 significant
+# digits and 1e-4 <= |x| < 10**6; any other number (or a non-text value) is left to Python
+_SURE = """
+CASE jsonb_typeof(r -> 'duration_years')
+    WHEN 'number' THEN abs((r -> 'duration_years')::numeric) < 1000000
+        AND ((r -> 'duration_years')::text !~ '[.eE]'
+             OR (abs((r -> 'duration_years')::numeric) >= 0.0001
+                 AND length(replace(ltrim(trim_scale(abs((r -> 'duration_years')::numeric))::text,
+                                          '0.'), '.', '')) <= 6))
+    WHEN 'string' THEN true
+    WHEN 'null' THEN true
+    ELSE r -> 'duration_years' IS NULL
+END"""
+
+_UPSERT_PUBLISHED = f"""
+WITH incoming AS (
+    SELECT r, {_SURE} AS sure FROM jsonb_array_elements($1::jsonb) AS r
+), kept AS (
+    INSERT INTO records (record_id, institution_code, branch, snapshot)
+    SELECT (r ->> 'record_id')::uuid, r ->> 'institution_code', r ->> 'branch',
+        jsonb_build_object({", ".join(f"'{n}', {_published_text(n)}" for n in ON_REPORT)})
+    FROM incoming WHERE sure
+    ON CONFLICT (record_id) DO UPDATE SET institution_code = EXCLUDED.institution_code,
+        branch = EXCLUDED.branch, snapshot = EXCLUDED.snapshot, updated_at = now()
+)
+SELECT r ->> 'record_id' AS record_id FROM incoming WHERE NOT sure
+"""  # noqa: S608 - the names are ours
+
+
+async def upsert_published(conn: DbConnection, records: list[Mapping[str, Any]]) -> list[str]:
+    """Many records as an import published them (JSON, one per record), their snapshots
+    built in SQL, in one statement; the ids of those whose snapshot SQL leaves to Python (a
+    length of schooling that Python would format differently from its JSON text)."""
+    if not records:
+        return []
+    rows = await conn.fetch(_UPSERT_PUBLISHED, records)
+    return [r["record_id"] for r in rows]
 
 
 async def record(conn: DbConnection, record_id: uuid.UUID) -> dict[str, Any] | None:

@@ -107,9 +107,9 @@ async def open_of_record(conn: DbConnection, record_id: str) -> list[Report]:
 async def open_of_records(conn: DbConnection, record_ids: list[str]) -> list[Report]:
     """:func:`open_of_record` for many records at once."""
     rows = await conn.fetch(
-        "SELECT * FROM reports WHERE record_id = ANY($1::uuid[]) AND closed_at IS NULL"
+        "SELECT * FROM reports WHERE record_id = ANY($1::text[]::uuid[]) AND closed_at IS NULL"
         " AND superseded_at IS NULL ORDER BY record_id, issued_at FOR UPDATE",
-        [uuid.UUID(r) for r in record_ids],
+        record_ids,
     )
     return [_report(r) for r in rows]
 
