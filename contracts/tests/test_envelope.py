@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -14,6 +15,7 @@ from jiaodui_contracts import (
     from_json_bytes,
     key_of,
     new_event,
+    new_event_id,
     parse_data,
     to_json_bytes,
 )
@@ -109,3 +111,17 @@ def test_an_id_number_change_never_carries_the_plain_number() -> None:
         FieldChange(field="id_number", correct_value="11010119900307123X")
     FieldChange(field="id_number", correct_value_masked="110101********123X")
     FieldChange(field="birth_date", old_value="2000-01-31", correct_value=str(date(2000, 1, 30)))
+
+
+def test_event_ids_are_uuids_of_version_7_that_sort_by_creation_time() -> None:
+    before = time.time_ns() // 1_000_000
+    ids = [new_event_id() for _ in range(2000)]
+    after = time.time_ns() // 1_000_000
+    assert len(set(ids)) == len(ids)
+    for event_id in ids:
+        parsed = uuid.UUID(event_id)
+        assert str(parsed) == event_id and parsed.version == 7
+        assert parsed.variant == uuid.RFC_4122
+    millis = [int(event_id.replace("-", "")[:12], 16) for event_id in ids]
+    assert millis == sorted(millis) and before <= millis[0] and millis[-1] <= after
+    assert uuid.UUID(new_event(confirmed(), source="/jiaodui/photos").id).version == 7

@@ -15,6 +15,7 @@ from jiaodui_contracts.envelope import (
     CloudEvent,
     from_json_bytes,
     new_event,
+    new_event_id,
     parse_data,
     to_json_bytes,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "from_json_bytes",
     "key_of",
     "new_event",
+    "new_event_id",
     "parse_data",
     "to_json_bytes",
     "topic_of",

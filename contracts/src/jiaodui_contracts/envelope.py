@@ -6,6 +6,8 @@ Correlation id and W3C trace context travel in Kafka headers, not in the envelop
 
 from __future__ import annotations
 
+import os
+import time as _time
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -36,6 +38,7 @@ __all__ = [
     "UnknownEventType",
     "from_json_bytes",
     "new_event",
+    "new_event_id",
     "parse_data",
     "to_json_bytes",
 ]
@@ -69,6 +72,20 @@ class CloudEvent(BaseModel):
     data: dict[str, Any]
 
 
+def new_event_id() -> str:
+    """A fresh event id: a UUID of version 7 (RFC 9562), the milliseconds since 1970 first,
+    then 74 random bits. Events created one after the other have ids that sort together, so
+    every index keyed by event id (each consumer's inbox, the outbox, a log of events) grows
+    at one end, where a random UUID touched a random page of a large index per event (a
+    buffer miss, a dirty page written back, a full-page image in the WAL after a
+    checkpoint). Still unguessable, and no more telling than the event's ``time``."""
+    value = (_time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF) << 80
+    value |= int.from_bytes(os.urandom(10), "big")
+    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+    value = value & ~(0x3 << 62) | 0x2 << 62  # the RFC variant
+    return str(uuid.UUID(int=value))
+
+
 def new_event(
     payload: Contract,
     *,
@@ -77,9 +94,10 @@ def new_event(
     id: str | None = None,
     time: datetime | None = None,
 ) -> CloudEvent:
-    """Wrap a contract in an envelope: a fresh UUID, now (UTC), and its key as subject."""
+    """Wrap a contract in an envelope: a fresh id (:func:`new_event_id`), now (UTC), and its
+    key as subject."""
     return CloudEvent(
-        id=id or str(uuid.uuid4()),
+        id=id or new_event_id(),
         source=source,
         type=payload.TYPE,
         time=time or datetime.now(UTC),

@@ -97,7 +97,7 @@ _ANNOUNCE_MATCHES = """
 WITH pairs AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS p(account_id, record_id, ord)
 ), events AS MATERIALIZED (
-    SELECT gen_random_uuid() AS event_id, p.account_id::text AS subject,
+    SELECT jiaodui_event_id() AS event_id, p.account_id::text AS subject,
            p.account_id::text AS key, p.ord,
            json_build_object('account_id', p.account_id, 'record_id', r.record_id,
                              'institution_code', r.institution_code, 'branch', r.branch,
