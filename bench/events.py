@@ -19,12 +19,14 @@ from jiaodui_runtime.kafka import BATCHING, all_topics, ensure_topics, new_produ
 from jiaodui_runtime.migrations import apply_migrations, runtime_migrations
 from jiaodui_runtime.outbox import add_many_to_outbox, add_to_outbox
 from jiaodui_runtime.relay import OutboxRelay
+from jiaodui_runtime.settings import ServiceSettings
 
 from bench._db import scratch_database
 from bench.report import Row
 
 BOOTSTRAP = "127.0.0.1:9092"
-RELAY_BATCH = 2000
+# the relay as the services run it
+RELAY_BATCH: int = ServiceSettings.model_fields["outbox_batch_size"].default
 KAFKA = Path(__file__).resolve().parents[1] / ".stack" / "kafka"
 
 
