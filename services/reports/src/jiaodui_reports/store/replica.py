@@ -38,11 +38,11 @@ def _published_text(name: str) -> str:
     """SQL for ``_text(record[name])`` of domain/document.py, for a record as published
     (JSON): a string, or null; a number as Python formats it where that is sure (below)."""
     if name != "duration_years":
-        return f"nullif(r ->> '{name}', '')"
+        return f"nullif(r.{name}, '')"
     return (
-        "CASE jsonb_typeof(r -> 'duration_years') WHEN 'number'"
-        " THEN trim_scale((r -> 'duration_years')::numeric)::text"
-        " ELSE nullif(r ->> 'duration_years', '') END"
+        "CASE json_typeof(r.duration_years) WHEN 'number'"
+        " THEN trim_scale(r.duration_years::text::numeric)::text"
+        " ELSE nullif(r.duration_years #>> '{}', '') END"
     )
 
 
@@ -50,29 +50,35 @@ def _published_text(name: str) -> str:
 # shortest decimal text when it is an integer under 10**6, or has at most 6 significant
 # digits and 1e-4 <= |x| < 10**6; any other number (or a non-text value) is left to Python
 _SURE = """
-CASE jsonb_typeof(r -> 'duration_years')
-    WHEN 'number' THEN abs((r -> 'duration_years')::numeric) < 1000000
-        AND ((r -> 'duration_years')::text !~ '[.eE]'
-             OR (abs((r -> 'duration_years')::numeric) >= 0.0001
-                 AND length(replace(ltrim(trim_scale(abs((r -> 'duration_years')::numeric))::text,
+CASE json_typeof(r.duration_years)
+    WHEN 'number' THEN abs(r.duration_years::text::numeric) < 1000000
+        AND (r.duration_years::text !~ '[.eE]'
+             OR (abs(r.duration_years::text::numeric) >= 0.0001
+                 AND length(replace(ltrim(trim_scale(abs(r.duration_years::text::numeric))::text,
                                           '0.'), '.', '')) <= 6))
     WHEN 'string' THEN true
     WHEN 'null' THEN true
-    ELSE r -> 'duration_years' IS NULL
+    ELSE r.duration_years IS NULL
 END"""
+_FIELDS = ", ".join(
+    f"{n} {'json' if n == 'duration_years' else 'text'}"
+    for n in ("record_id", *ON_REPORT)
+    if n not in ("institution_code", "branch")
+)
 
 _UPSERT_PUBLISHED = f"""
 WITH incoming AS (
-    SELECT r, {_SURE} AS sure FROM jsonb_array_elements($1::jsonb) AS r
+    SELECT r.*, {_SURE} AS sure
+    FROM json_to_recordset($1::json) AS r(institution_code text, branch text, {_FIELDS})
 ), kept AS (
     INSERT INTO records (record_id, institution_code, branch, snapshot)
-    SELECT (r ->> 'record_id')::uuid, r ->> 'institution_code', r ->> 'branch',
+    SELECT r.record_id::uuid, r.institution_code, r.branch,
         jsonb_build_object({", ".join(f"'{n}', {_published_text(n)}" for n in ON_REPORT)})
-    FROM incoming WHERE sure
+    FROM incoming AS r WHERE sure
     ON CONFLICT (record_id) DO UPDATE SET institution_code = EXCLUDED.institution_code,
         branch = EXCLUDED.branch, snapshot = EXCLUDED.snapshot, updated_at = now()
 )
-SELECT r ->> 'record_id' AS record_id FROM incoming WHERE NOT sure
+SELECT record_id FROM incoming WHERE NOT sure
 """  # noqa: S608 - the names are ours
 
 
