@@ -78,6 +78,7 @@ async def relay_throughput(n: int = 50_000) -> list[Row]:
             dsn=dsn,
             topic_prefix=prefix,
             batch_size=RELAY_BATCH,
+            batch_bytes=ServiceSettings.model_fields["outbox_batch_bytes"].default,
             poll_interval_s=0.05,
             publisher_factory=lambda: new_producer(BOOTSTRAP, client_id="bench-relay"),
         )

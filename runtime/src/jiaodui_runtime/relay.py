@@ -37,13 +37,20 @@ _LEADER_LOCK = 0x6F7574_626F78  # "outbox"
 _log = get_logger(__name__)
 
 # The next rows in commit-sequence order, skipping those sent but not yet marked published
-# ($2: in flight, acknowledged, being marked). Rows above the highest of them ($1) pass at
-# once; the others are looked up in a hashed subplan (an ``= ANY(array)`` per row was a
-# linear search: thousands of rows times thousands of seqs).
+# ($2: in flight, acknowledged, being marked): at most $3 rows, and no more rows than make
+# $4 bytes of payload (the first row always), so a batch of RecordsImported (up to ~96 KB
+# each) holds as much memory as one of small events. Rows above the highest unmarked seq
+# ($1) pass at once; the others are looked up in a hashed subplan (an ``= ANY(array)`` per
+# row was a linear search: thousands of rows times thousands of seqs). The running sum reads
+# each payload's stored size, not the payload, so rows past the budget cost little.
 _CLAIM = """
-SELECT seq, topic, convert_to(key, 'UTF8') AS key, payload, headers::text AS headers FROM outbox
-WHERE published_at IS NULL AND (seq > $1 OR seq NOT IN (SELECT unnest($2::bigint[])))
-ORDER BY seq LIMIT $3
+SELECT seq, topic, key, payload, headers FROM (
+    SELECT seq, topic, convert_to(key, 'UTF8') AS key, payload, headers::text AS headers,
+           sum(octet_length(payload)) OVER (ORDER BY seq) - octet_length(payload) AS before
+    FROM outbox
+    WHERE published_at IS NULL AND (seq > $1 OR seq NOT IN (SELECT unnest($2::bigint[])))
+    ORDER BY seq LIMIT $3
+) AS next WHERE before < $4 ORDER BY seq
 """
 _MARK = "UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])"
 
@@ -134,6 +141,7 @@ class OutboxRelay:
         dsn: str,
         publisher_factory: Callable[[], Publisher],
         batch_size: int = 500,
+        batch_bytes: int = 4 << 20,
         max_in_flight: int = 4,
         poll_interval_s: float = 1.0,
         retention_s: float = 3600.0,
@@ -142,6 +150,7 @@ class OutboxRelay:
         self._dsn = dsn
         self._publisher_factory = publisher_factory
         self._batch_size = batch_size
+        self._batch_bytes = batch_bytes
         self._max_in_flight = max_in_flight
         self._poll_interval_s = poll_interval_s
         self._retention_s = retention_s
@@ -241,7 +250,7 @@ class OutboxRelay:
                 if time.monotonic() - last_purge > 60:
                     await self._purge(conn)
                     last_purge = time.monotonic()
-                if len(rows) == self._batch_size and len(in_flight) < self._max_in_flight:
+                if self._full(rows) and len(in_flight) < self._max_in_flight:
                     continue  # a backlog: claim the next batch at once
                 pending = [f for f in (in_flight[0][1] if in_flight else None, marking) if f]
                 if pending:  # the oldest ack, a mark, or new rows, whichever comes first
@@ -281,7 +290,15 @@ class OutboxRelay:
 
     async def _claim(self, conn: DbConnection, unmarked: list[int]) -> list[asyncpg.Record]:
         """The next rows, skipping ``unmarked`` (sent, not yet marked published)."""
-        return await conn.fetch(_CLAIM, max(unmarked, default=0), unmarked, self._batch_size)
+        return await conn.fetch(
+            _CLAIM, max(unmarked, default=0), unmarked, self._batch_size, self._batch_bytes
+        )
+
+    def _full(self, rows: list[asyncpg.Record]) -> bool:
+        """The claim stopped at a limit, not at the end of the backlog."""
+        return len(rows) == self._batch_size or (
+            bool(rows) and sum(len(r["payload"]) for r in rows) >= self._batch_bytes
+        )
 
     async def _hand_over(self, publisher: Publisher, rows: list[asyncpg.Record]) -> Awaitable[Any]:
         prefix = self._topic_prefix

@@ -160,6 +160,7 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
                 s.kafka_bootstrap, client_id=f"{client_id}-relay"
             ),
             batch_size=s.outbox_batch_size,
+            batch_bytes=s.outbox_batch_bytes,
             poll_interval_s=s.outbox_poll_interval_s,
             retention_s=s.outbox_retention_s,
             topic_prefix=s.kafka_topic_prefix,

@@ -57,7 +57,10 @@ class ServiceSettings(BaseSettings):
     public_base_url: str = "http://localhost:8080"
 
     outbox_poll_interval_s: float = 1.0
-    outbox_batch_size: int = 500
+    # a relay batch: at most this many rows and about this many bytes of payload (the first
+    # row always), up to four batches in flight (runtime/relay.py)
+    outbox_batch_size: int = 2000
+    outbox_batch_bytes: int = 4 << 20
     outbox_retention_s: float = 3600.0
     consumer_max_retries: int = 5
     consumer_retry_backoff_s: float = 0.2

@@ -1,0 +1,89 @@
+"""How much the relay claims at a time: at most ``batch_size`` rows and about ``batch_bytes``
+of payload, so a batch of large events (an import's RecordsImported, up to ~96 KB each)
+holds no more memory than one of small events; the first row always goes, whatever its
+size; every row is sent once, in commit order, and marked."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from jiaodui_runtime.db import connect
+from jiaodui_runtime.migrations import apply_migrations, runtime_migrations
+from jiaodui_runtime.relay import OutboxRelay
+
+pytestmark = pytest.mark.integration
+
+
+class RecordingPublisher:
+    """Takes every message at once and acknowledges it; remembers the payloads."""
+
+    def __init__(self) -> None:
+        self.sent: list[bytes] = []
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def send(self, topic: str, value: bytes | None = None, **_: Any) -> Awaitable[Any]:
+        assert value is not None
+        self.sent.append(value)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        return done
+
+
+@pytest_asyncio.fixture
+async def conn(fresh_database: str) -> AsyncIterator[asyncpg.Connection]:
+    conn = await connect(fresh_database)
+    await apply_migrations(conn, runtime_migrations())
+    yield conn
+    await conn.close()
+
+
+async def outbox_rows(conn: asyncpg.Connection, sizes: list[int]) -> list[bytes]:
+    payloads = [f"{i:04d}".encode() + b"x" * (size - 4) for i, size in enumerate(sizes)]
+    await conn.executemany(
+        "INSERT INTO outbox (event_id, topic, key, event_type, payload)"
+        " VALUES ($1, 'identity.events', 'k', 'test', $2)",
+        [(uuid.uuid4(), p) for p in payloads],
+    )
+    return payloads
+
+
+def relay(dsn: str, **kwargs: Any) -> OutboxRelay:
+    return OutboxRelay(dsn=dsn, publisher_factory=RecordingPublisher, **kwargs)
+
+
+async def test_a_batch_stops_at_its_byte_budget_and_every_row_goes_once_in_order(
+    conn: asyncpg.Connection, fresh_database: str
+) -> None:
+    payloads = await outbox_rows(conn, [1000] * 10)
+    publisher = RecordingPublisher()
+    relay_ = relay(fresh_database, batch_size=500, batch_bytes=2500)
+
+    claimed = [await relay_.publish_batch(conn, publisher) for _ in range(5)]
+
+    assert claimed == [3, 3, 3, 1, 0]  # 0, 1000 and 2000 bytes before a row: under 2,500
+    assert publisher.sent == payloads
+    assert await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
+
+
+async def test_a_row_larger_than_the_budget_goes_alone_and_the_row_limit_still_holds(
+    conn: asyncpg.Connection, fresh_database: str
+) -> None:
+    payloads = await outbox_rows(conn, [5000, 10, 10, 10, 10, 10])
+    publisher = RecordingPublisher()
+    relay_ = relay(fresh_database, batch_size=3, batch_bytes=1000)
+
+    claimed = [await relay_.publish_batch(conn, publisher) for _ in range(4)]
+
+    assert claimed == [1, 3, 2, 0]
+    assert publisher.sent == payloads
