@@ -342,7 +342,7 @@ WITH incoming AS (
     SELECT bucket, json_agg(doc ORDER BY record_id) AS records
     FROM sized GROUP BY bucket, (rn - 1) / {RECORDS_PER_EVENT}, (bytes - 1) / {EVENT_BYTES}
 ), events AS MATERIALIZED (
-    SELECT gen_random_uuid() AS event_id, bucket, records FROM grouped
+    SELECT jiaodui_event_id() AS event_id, bucket, records FROM grouped
 ), published AS (
     INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)
     SELECT event_id, $2, bucket, $3, convert_to(json_build_object(
