@@ -129,3 +129,23 @@ async def test_a_burst_of_account_events_converges_account_by_account(school, se
     for account_id, _ in missing:
         assert states[account_id]["reason"] == "no_record"
         assert len(await service.events(IdentityUnmatched.TYPE, account_id)) == 1
+
+
+async def test_a_reimport_with_another_id_number_unmatches_the_account(school, service) -> None:
+    """The batch's matching reaches the accounts matched to a record it changed (through
+    ``matches``), not only those sharing an identity hash with the new values."""
+    account_id, number = str(uuid.uuid4()), resident_id(school.BORN, "male")
+    await service.publish(school.activated(account_id, number))
+    first = await school.import_csv(school.row(number))
+    assert first["created"] == 1
+    mine = await eventually(lambda: school.records_of(account_id), what="the match")
+    other = resident_id(school.BORN, "male")
+    again = await school.import_csv(school.row(other, student_number=mine[0]["student_number"]))
+    assert again["changed"] == 1
+
+    async def unmatched() -> list | None:
+        events = await service.events(IdentityUnmatched.TYPE, account_id)
+        return [e for e in events if e["previously_matched_record_ids"]] or None
+
+    gone = await eventually(unmatched, what="the changed record to unmatch the account")
+    assert gone[0]["previously_matched_record_ids"] == [mine[0]["record_id"]]
