@@ -97,12 +97,13 @@ class ImportedRecord(RecordFields):
 
 
 class RecordsImported(Event):
-    """A registry import created or changed these records (one batch of one bucket).
+    """A registry import created or changed these records (one batch of one bucket and one
+    institution).
 
     An import publishes every record it created or changed (unchanged rows emit nothing)
-    in events of up to 100 records, all of one bucket; the batch's events are written with
-    the batch's commit. Apply the records in the order given; events of one bucket arrive
-    in order, and a record is never in two buckets."""
+    in events of up to 100 records, all of one bucket and one institution; the batch's
+    events are written with the batch's commit. Apply the records in the order given;
+    events of one bucket arrive in order, and a record is never in two buckets."""
 
     TYPE: ClassVar[str] = "jiaodui.records.RecordsImported.v1"
     TOPIC: ClassVar[str] = "records.events"
@@ -111,6 +112,9 @@ class RecordsImported(Event):
     import_id: Uuid
     bucket: RecordBucket
     """The first two hex digits of every record_id in ``records``."""
+    institution_code: str | None = None
+    """The institution of every record in ``records`` (what a subscription is scoped by;
+    absent only in events published before it was added)."""
     imported_at: Timestamp
     records: list[ImportedRecord] = Field(min_length=1, max_length=RECORDS_PER_EVENT)
 

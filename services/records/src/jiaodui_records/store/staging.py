@@ -329,7 +329,7 @@ WITH incoming AS (
         import_id = EXCLUDED.import_id, updated_at = now()
     WHERE ({", ".join(f"r.{c}" for c in _UPDATED)})
         IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in _UPDATED)})
-    RETURNING r.record_id, r.identity_hash, (r.xmax = 0) AS created,
+    RETURNING r.record_id, r.identity_hash, r.institution_code, (r.xmax = 0) AS created,
         json_build_object('record_id', r.record_id,
             {", ".join(f"'{c}', r.{c}" for c in STORED if c != "name_key")},
             'change', CASE WHEN r.xmax = 0 THEN 'created' ELSE 'changed' END) AS doc
@@ -337,20 +337,23 @@ WITH incoming AS (
     INSERT INTO import_changed (record_id, identity_hash, created)
     SELECT record_id, identity_hash, created FROM up
 ), sized AS (
-    SELECT doc, record_id, left(record_id::text, 2) AS bucket,
+    SELECT doc, record_id, left(record_id::text, 2) AS bucket, institution_code,
            row_number() OVER w AS rn, sum(octet_length(doc::text)) OVER w AS bytes
-    FROM up WINDOW w AS (PARTITION BY left(record_id::text, 2) ORDER BY record_id)
+    FROM up
+    WINDOW w AS (PARTITION BY left(record_id::text, 2), institution_code ORDER BY record_id)
 ), grouped AS (
-    SELECT bucket, json_agg(doc ORDER BY record_id) AS records
-    FROM sized GROUP BY bucket, (rn - 1) / {RECORDS_PER_EVENT}, (bytes - 1) / {EVENT_BYTES}
+    SELECT bucket, institution_code, json_agg(doc ORDER BY record_id) AS records
+    FROM sized
+    GROUP BY bucket, institution_code, (rn - 1) / {RECORDS_PER_EVENT}, (bytes - 1) / {EVENT_BYTES}
 ), events AS MATERIALIZED (
-    SELECT jiaodui_event_id() AS event_id, bucket, records FROM grouped
+    SELECT jiaodui_event_id() AS event_id, bucket, institution_code, records FROM grouped
 ), published AS (
     INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)
     SELECT event_id, $2, bucket, $3, convert_to(json_build_object(
         'specversion', '1.0', 'id', event_id, 'source', $4::text, 'type', $3::text,
         'time', $5::text, 'subject', bucket, 'dataschema', $6::text,
         'data', json_build_object('import_id', $1::uuid, 'bucket', bucket,
+                                  'institution_code', institution_code,
                                   'imported_at', $5::text, 'records', records))::text, 'UTF8'),
         $7::text::jsonb
     FROM events
@@ -361,7 +364,7 @@ SELECT count(*) FILTER (WHERE created) AS created, count(*) AS changed FROM up
 
 async def publish(conn: DbConnection, import_id: uuid.UUID) -> tuple[int, int]:
     """Upsert the batch's valid rows (a later line of one student wins) and write a
-    RecordsImported per bucket (≤ 100 records, ≤ ~32 KB) for the records created or
+    RecordsImported per bucket and institution (≤ 100 records, ≤ ~32 KB) for the records created or
     changed; returns (created, changed)."""
     if not conn.is_in_transaction():
         raise RuntimeError("publish needs the batch's transaction")
