@@ -16,6 +16,7 @@ from jiaodui_contracts import (
     key_of,
     new_event,
     new_event_id,
+    new_event_ids,
     parse_data,
     to_json_bytes,
 )
@@ -125,3 +126,13 @@ def test_event_ids_are_uuids_of_version_7_that_sort_by_creation_time() -> None:
     millis = [int(event_id.replace("-", "")[:12], 16) for event_id in ids]
     assert millis == sorted(millis) and before <= millis[0] and millis[-1] <= after
     assert uuid.UUID(new_event(confirmed(), source="/jiaodui/photos").id).version == 7
+
+
+def test_ids_made_together_are_distinct_version_7_and_sort_by_time() -> None:
+    before = new_event_id()
+    ids = new_event_ids(10_000)
+    assert len(set(ids)) == 10_000 and new_event_ids(0) == []
+    assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
+    assert all(str(uuid.UUID(i)) == i for i in ids)
+    assert all(i[:13] == ids[0][:13] for i in ids)  # one millisecond, one prefix
+    assert before[:13] <= ids[0][:13]

@@ -16,6 +16,7 @@ from jiaodui_contracts.envelope import (
     from_json_bytes,
     new_event,
     new_event_id,
+    new_event_ids,
     parse_data,
     to_json_bytes,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "key_of",
     "new_event",
     "new_event_id",
+    "new_event_ids",
     "parse_data",
     "to_json_bytes",
     "topic_of",

@@ -39,6 +39,7 @@ __all__ = [
     "from_json_bytes",
     "new_event",
     "new_event_id",
+    "new_event_ids",
     "parse_data",
     "to_json_bytes",
 ]
@@ -79,11 +80,21 @@ def new_event_id() -> str:
     at one end, where a random UUID touched a random page of a large index per event (a
     buffer miss, a dirty page written back, a full-page image in the WAL after a
     checkpoint). Still unguessable, and no more telling than the event's ``time``."""
-    value = (_time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF) << 80
-    value |= int.from_bytes(os.urandom(10), "big")
-    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
-    value = value & ~(0x3 << 62) | 0x2 << 62  # the RFC variant
-    return str(uuid.UUID(int=value))
+    return new_event_ids(1)[0]
+
+
+def new_event_ids(n: int) -> list[str]:
+    """``n`` ids as :func:`new_event_id` makes them, from one read of the system's randomness
+    (one system call per id showed at 5 % of an import's profile)."""
+    now = (_time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF) << 80
+    raw = os.urandom(10 * n)
+    ids = []
+    for i in range(0, 10 * n, 10):
+        value = now | int.from_bytes(raw[i : i + 10], "big")
+        value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+        value = value & ~(0x3 << 62) | 0x2 << 62  # the RFC variant
+        ids.append(str(uuid.UUID(int=value)))
+    return ids
 
 
 def new_event(

@@ -40,7 +40,7 @@ WITH slot AS (
            OR $4 BETWEEN slot.recheck_from AND slot.recheck_until)
     RETURNING slot.*
 ), events AS MATERIALIZED (
-    SELECT gen_random_uuid() AS event_id, record_id::text AS subject, record_id::text AS key,
+    SELECT jiaodui_event_id() AS event_id, record_id::text AS subject, record_id::text AS key,
            1 AS ord,
            jsonb_build_object('record_id', record_id, 'institution_code', institution_code,
                               'branch', branch, 'photo_id', photo_id, 'account_id', account_id,
