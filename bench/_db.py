@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
@@ -24,6 +25,15 @@ async def scratch_database(prefix: str) -> AsyncIterator[str]:
     finally:
         admin = await asyncpg.connect(ADMIN_DSN)
         try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for attempt in range(60):
+                try:
+                    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                    break
+                except asyncpg.InsufficientPrivilegeError:
+                    # an autovacuum worker (a superuser's process, which FORCE may not end)
+                    # is in it after a bulk write: it finishes within seconds
+                    if attempt == 59:
+                        raise
+                    await asyncio.sleep(0.5)
         finally:
             await admin.close()
