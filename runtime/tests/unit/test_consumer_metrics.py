@@ -7,29 +7,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from aiokafka.structs import ConsumerRecord
 from jiaodui_contracts import from_json_bytes, new_event, to_json_bytes
 from jiaodui_contracts.identity import AccountRegistered
 from jiaodui_runtime.consumer import EventConsumer
+from jiaodui_runtime.testing.events import consumer_record as record
 from prometheus_client import REGISTRY
 
 NAME = "metrics-test-consumer"
-
-
-def record(offset: int, value: bytes, topic: str) -> ConsumerRecord[Any, Any]:
-    return ConsumerRecord(
-        topic=topic,
-        partition=0,
-        offset=offset,
-        timestamp=0,
-        timestamp_type=0,
-        key=None,
-        value=value,
-        checksum=None,
-        serialized_key_size=0,
-        serialized_value_size=len(value),
-        headers=(),
-    )
 
 
 def value(age_s: float) -> bytes:

@@ -12,33 +12,17 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from aiokafka.structs import ConsumerRecord
 from hypothesis import given
 from hypothesis import strategies as st
 from jiaodui_contracts import new_event, to_json_bytes
 from jiaodui_contracts.identity import AccountRegistered
 from jiaodui_runtime.consumer import PEEK_FROM, EventConsumer, peek_type, poll_size
+from jiaodui_runtime.testing.events import consumer_record as record
 from prometheus_client import REGISTRY
 
 NAME = "peek-test-consumer"
 HANDLED = AccountRegistered.TYPE
 UNHANDLED = "jiaodui.records.RecordsImported.v1"
-
-
-def record(offset: int, value: bytes | None, topic: str = "t.events") -> ConsumerRecord[Any, Any]:
-    return ConsumerRecord(
-        topic=topic,
-        partition=0,
-        offset=offset,
-        timestamp=0,
-        timestamp_type=0,
-        key=None,
-        value=value,
-        checksum=None,
-        serialized_key_size=0,
-        serialized_value_size=len(value or b""),
-        headers=(),
-    )
 
 
 def registered() -> bytes:

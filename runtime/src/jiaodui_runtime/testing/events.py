@@ -1,7 +1,11 @@
-"""Put events on Kafka directly, as another service's outbox relay would."""
+"""Put events on Kafka directly, as another service's outbox relay would; build the records a
+consumer polls, for tests of the consumer without a broker."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from aiokafka.structs import ConsumerRecord
 from jiaodui_contracts import (
     HEADER_CORRELATION_ID,
     CloudEvent,
@@ -34,3 +38,22 @@ async def publish(
     finally:
         await producer.stop()
     return events
+
+
+def consumer_record(
+    offset: int, value: bytes | None, topic: str = "t.events"
+) -> ConsumerRecord[Any, Any]:
+    """A record as the consumer's poll returns it (partition 0, no key, no headers)."""
+    return ConsumerRecord(
+        topic=topic,
+        partition=0,
+        offset=offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=None,
+        value=value,
+        checksum=None,
+        serialized_key_size=0,
+        serialized_value_size=len(value or b""),
+        headers=(),
+    )
