@@ -256,8 +256,6 @@ class OutboxRelay:
                 if pending:  # the oldest ack, a mark, or new rows, whichever comes first
                     await self._sleep(self._poll_interval_s, *pending)
                     continue
-                if self._acked:  # mark them before going idle
-                    continue
                 if time.monotonic() - last_observed > 1.0:
                     await self._observe_backlog(conn)
                     last_observed = time.monotonic()
