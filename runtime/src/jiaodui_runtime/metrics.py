@@ -24,6 +24,9 @@ RELAY_ERRORS = Counter("outbox_relay_errors_total", "Relay publish failures (ret
 EVENTS_CONSUMED = Counter(
     "consumer_events_total", "Events handled by consumers", ["consumer", "topic", "outcome"]
 )
+INBOX_PRUNED = Counter(
+    "inbox_pruned_total", "Inbox rows deleted once older than the topics' retention"
+)
 CONSUMER_LAG = Gauge(
     "consumer_lag", "Messages behind the high watermark", ["consumer", "topic", "partition"]
 )

@@ -31,6 +31,7 @@ from jiaodui_runtime.consumer import AnyHandler, EventConsumer
 from jiaodui_runtime.db import create_pool
 from jiaodui_runtime.errors import document_problems, install_problem_handlers
 from jiaodui_runtime.health import router as health_router
+from jiaodui_runtime.inbox_pruning import keep_pruning_inbox
 from jiaodui_runtime.kafka import all_topics, ensure_topics, new_producer
 from jiaodui_runtime.logging import configure_logging, get_logger
 from jiaodui_runtime.memory import trim_after_bursts
@@ -187,6 +188,11 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
             )
             rt.consumer_task = asyncio.create_task(rt.consumer.run(), name=f"{name}-consumer")
             rt.tasks.append(rt.consumer_task)
+            if s.inbox_retention_s > 0:
+                pruning = keep_pruning_inbox(
+                    pool, retention_s=s.inbox_retention_s, interval_s=s.inbox_prune_interval_s
+                )
+                rt.tasks.append(asyncio.create_task(pruning, name=f"{name}-inbox-pruning"))
         if s.memory_trim_interval_s > 0:
             trimming = trim_after_bursts(
                 interval_s=s.memory_trim_interval_s, grow_bytes=s.memory_trim_grow_mb << 20

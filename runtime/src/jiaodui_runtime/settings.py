@@ -62,6 +62,11 @@ class ServiceSettings(BaseSettings):
     outbox_batch_size: int = 2000
     outbox_batch_bytes: int = 4 << 20
     outbox_retention_s: float = 3600.0
+    # inbox rows older than this are deleted (runtime/inbox_pruning.py): it must exceed the
+    # retention of every topic consumed, dead-letter topics included (14 days in deploy/k8s,
+    # the local broker's default 7); 0 keeps them forever
+    inbox_retention_s: float = 15 * 86400.0
+    inbox_prune_interval_s: float = 600.0
     consumer_max_retries: int = 5
     consumer_retry_backoff_s: float = 0.2
     consumer_batch_size: int = 500
