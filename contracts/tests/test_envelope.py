@@ -74,6 +74,26 @@ def test_unknown_fields_are_ignored_inside_nested_models_too() -> None:
         ErrataApproved.from_data(data, strict=True)
 
 
+def _with_unknown_members(value: object) -> object:
+    """``value`` with a member no version declares in every object, at every depth."""
+    if isinstance(value, dict):
+        return {**{k: _with_unknown_members(v) for k, v in value.items()}, "added_in_v1_9": 1}
+    if isinstance(value, list):
+        return [_with_unknown_members(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
+def test_every_contract_reads_past_members_it_does_not_know(event_type: str) -> None:
+    model = EVENT_TYPES[event_type]
+    known = sample(model)
+    newer = _with_unknown_members(known.model_dump(mode="json"))
+    assert isinstance(newer, dict)
+    assert model.from_data(newer) == known
+    with pytest.raises(ValidationError, match="added_in_v1_9"):
+        model.from_data(newer, strict=True)
+
+
 def test_producers_cannot_misspell_a_field() -> None:
     fields = confirmed().model_dump()
     with pytest.raises(ValidationError, match="confirmd_at"):

@@ -3,14 +3,14 @@
 Producers build contracts with ``extra="forbid"``: a misspelt field fails at once
 instead of silently vanishing. Consumers parse with :meth:`Contract.from_data`
 (or :func:`jiaodui_contracts.parse_data`), lenient by default: fields this version
-does not know are dropped first, so an additive change never breaks a consumer.
+does not know are ignored at any depth (pydantic's validation-time ``extra``), so an
+additive change never breaks a consumer.
 """
 
 from __future__ import annotations
 
-import types
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, ClassVar, Literal, Self, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
@@ -56,7 +56,6 @@ __all__ = [
     "PhotoKind",
     "Timestamp",
     "Uuid",
-    "known_fields_only",
 ]
 
 
@@ -95,7 +94,9 @@ class Contract(BaseModel):
         ignored, at any depth. ``strict=True`` (for a producer's own tests) refuses them;
         it is about unknown fields only, types are coerced from JSON either way.
         """
-        return cls.model_validate(data if strict else known_fields_only(cls, data))
+        # pydantic-core drops unknown members while it validates: a walk over the dict in
+        # Python to drop them first was ~11 % of a consumer's profile in a matching burst
+        return cls.model_validate(data, extra=None if strict else "ignore")
 
 
 class Event(Contract):
@@ -108,43 +109,3 @@ class Command(Contract):
     PRIVATE: ClassVar[bool] = True
     TOPIC: ClassVar[str] = "notify.requests"
     KEY_FIELD: ClassVar[str] = "account_id"
-
-
-_PLANS: dict[type[BaseModel], tuple[dict[str, type[BaseModel] | None], bool]] = {}
-"""Per model: its field names, each with the model nested in it (or None), and
-whether any field nests a model."""
-
-
-def known_fields_only(model: type[BaseModel], data: Any) -> Any:
-    """``data`` without the keys ``model`` (and the models nested in it) does not declare."""
-    if not isinstance(data, dict):
-        return data
-    plan = _PLANS.get(model)
-    if plan is None:
-        nested = {n: _nested_model(f.annotation) for n, f in model.model_fields.items()}
-        plan = _PLANS[model] = (nested, any(nested.values()))
-    fields, nests = plan
-    if not nests and data.keys() <= fields.keys():
-        return data  # the common case: nothing to drop
-    return {name: _known_in_value(fields[name], v) for name, v in data.items() if name in fields}
-
-
-def _known_in_value(nested: type[BaseModel] | None, value: Any) -> Any:
-    if nested is None:
-        return value
-    if isinstance(value, list):
-        return [known_fields_only(nested, item) for item in value]
-    return known_fields_only(nested, value)
-
-
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    """The model inside ``X``, ``X | None`` or ``list[X]``; None for plain values."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = get_origin(annotation)
-    if origin in (list, Union, types.UnionType, Annotated):
-        for arg in get_args(annotation):
-            found = _nested_model(arg)
-            if found is not None:
-                return found
-    return None
