@@ -8,6 +8,7 @@ import os
 from collections.abc import Awaitable, Callable
 
 from bench import confirm, events, imports, journeys, matching, photo_checks
+from bench._db import stack_size
 from bench.procs import peak_rss
 from bench.report import Report, Row
 
@@ -29,7 +30,8 @@ SCENARIOS: dict[str, Callable[[], Awaitable[list[Row]]]] = {
 
 
 async def main(names: list[str]) -> None:
-    report = Report()
+    report = Report(stack=await stack_size())
+    print(f"bench: {report.stack}", flush=True)
     for name in names:
         print(f"bench: {name} ...", flush=True)
         async with peak_rss(report.memory):

@@ -34,6 +34,7 @@ class Row:
 class Report:
     rows: list[Row] = field(default_factory=list)
     memory: dict[str, float] = field(default_factory=dict)
+    stack: str = ""  # what the databases held (bench._db.stack_size)
 
     def machine(self) -> str:
         mem_kb = next(
@@ -53,7 +54,8 @@ class Report:
 
     def markdown(self) -> str:
         lines = [
-            f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {self.machine()}, whole stack on it.",
+            f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {self.machine()}, whole stack on it"
+            + (f"; {self.stack}." if self.stack else "."),
             "",
             "| scenario | measure | ours | baseline | ratio | target |",
             "|---|---|---|---|---|---|",
@@ -80,6 +82,7 @@ class Report:
                     "machine": self.machine(),
                     "rows": [asdict(r) | {"ratio": r.ratio} for r in self.rows],
                     "memory_mb": self.memory,
+                    "stack": self.stack,
                 },
                 indent=2,
                 ensure_ascii=False,
