@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import asyncpg
-from jiaodui_contracts import HEADER_CORRELATION_ID, new_event, to_json_bytes
+from jiaodui_contracts import HEADER_CORRELATION_ID, new_event, new_ordered_ids, to_json_bytes
 from jiaodui_contracts.identity import AccountActivated
 from jiaodui_runtime.kafka import new_producer
 from jiaodui_runtime.privacy import identity_hash, mask_id_number
@@ -30,19 +30,21 @@ SECRET = DEV_IDENTITY_HASH_SECRET.encode()
 def activations(path: Path) -> list[AccountActivated]:
     now = datetime.now(UTC)
     with path.open(encoding="utf-8") as source:
-        return [
-            AccountActivated(
-                account_id=str(uuid.uuid4()),
-                name=row["name"],
-                gender=row["gender"],  # type: ignore[arg-type]
-                birth_date=date.fromisoformat(row["birth_date"]),
-                id_type="resident_id",
-                identity_hash=identity_hash(SECRET, "resident_id", row["id_number"]),
-                id_number_masked=mask_id_number(row["id_number"]),
-                activated_at=now,
-            )
-            for row in csv.DictReader(source)
-        ]
+        rows = list(csv.DictReader(source))
+    # account ids as identity makes them (ordered by creation)
+    return [
+        AccountActivated(
+            account_id=account_id,
+            name=row["name"],
+            gender=row["gender"],  # type: ignore[arg-type]
+            birth_date=date.fromisoformat(row["birth_date"]),
+            id_type="resident_id",
+            identity_hash=identity_hash(SECRET, "resident_id", row["id_number"]),
+            id_number_masked=mask_id_number(row["id_number"]),
+            activated_at=now,
+        )
+        for row, account_id in zip(rows, new_ordered_ids(len(rows)), strict=True)
+    ]
 
 
 def serialised(payloads: list[AccountActivated]) -> list[tuple[bytes, bytes, bytes]]:

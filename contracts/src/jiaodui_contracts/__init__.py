@@ -17,6 +17,7 @@ from jiaodui_contracts.envelope import (
     new_event,
     new_event_id,
     new_event_ids,
+    new_ordered_ids,
     parse_data,
     to_json_bytes,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "new_event",
     "new_event_id",
     "new_event_ids",
+    "new_ordered_ids",
     "parse_data",
     "to_json_bytes",
     "topic_of",

@@ -68,6 +68,17 @@ async def test_real_name_registration_binds_the_id_once(
     assert renamed.status_code == 200 and renamed.json()["name"] == "张 三"
 
 
+async def test_account_ids_sort_by_creation(
+    gateway: httpx.AsyncClient, stack: StackEndpoints
+) -> None:
+    # every service keys an index by account id: ids made one after the other keep its
+    # inserts at one end (version 7, the creation time first)
+    first = await register_and_activate(gateway, stack)
+    second = await register_and_activate(gateway, stack)
+    ids = [uuid.UUID(first.account_id), uuid.UUID(second.account_id)]
+    assert [i.version for i in ids] == [7, 7] and ids[0] < ids[1]
+
+
 @pytest.mark.parametrize(
     ("overrides", "code"),
     [

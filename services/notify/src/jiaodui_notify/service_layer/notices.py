@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
+from jiaodui_contracts import new_ordered_ids
 from jiaodui_runtime.consumer import Delivered
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.privacy import mask_email, mask_phone
@@ -73,7 +74,7 @@ async def accept_all(conn: DbConnection, notify: Notify, run: Sequence[Delivered
                 if secret
                 else safe
             )
-            delivery_id = uuid.uuid4()
+            delivery_id = uuid.UUID(new_ordered_ids(1)[0])  # one a notice: an ordered key
             new.append(
                 NewDelivery(
                     delivery_id=delivery_id,

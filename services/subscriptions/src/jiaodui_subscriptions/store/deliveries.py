@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import asyncpg
+from jiaodui_contracts import new_ordered_ids
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.workqueue import claim_due, wake
 
@@ -70,10 +71,10 @@ async def enqueue_routed(conn: DbConnection, stored: Sequence[NewEvent]) -> int:
     if not routed:
         return 0
     records = []
-    for route in routed:
+    for route, delivery_id in zip(routed, new_ordered_ids(len(routed)), strict=True):
         event = stored[route["i"] - 1]
         sid = route["subscriber_id"]
-        records.append((uuid.uuid4(), sid, event.event_id, event.type,
+        records.append((uuid.UUID(delivery_id), sid, event.event_id, event.type,
                         webhook_id(str(sid), event.event_id), event.body))  # fmt: skip
     await conn.execute(
         "INSERT INTO deliveries (id, subscriber_id, event_id, event_type, webhook_id, body)"
@@ -101,7 +102,7 @@ async def replay(
         " round_attempts = 0, next_attempt_at = now(), updated_at = now()"
         " RETURNING 1) SELECT count(*) FROM upserted",
         subscriber_id,
-        [uuid.uuid4() for _ in events],
+        new_ordered_ids(len(events)),  # a delivery per event and subscriber: an ordered key
         [e["event_id"] for e in events],
         [e["type"] for e in events],
         [webhook_id(sid, str(e["event_id"])) for e in events],
