@@ -125,6 +125,14 @@ async def queue_all(publisher: Publisher, messages: Sequence[Message]) -> Awaita
     return asyncio.gather(*acks)
 
 
+def _count_published(rows: list[asyncpg.Record]) -> None:
+    per_topic: dict[str, int] = {}
+    for r in rows:
+        per_topic[r["topic"]] = per_topic.get(r["topic"], 0) + 1
+    for topic, n in per_topic.items():
+        metrics.EVENTS_PUBLISHED.labels(topic).inc(n)
+
+
 def _retrieved(future: asyncio.Future[Any]) -> None:
     """Nothing waits for this future any more; its error (if any) was or will be logged by
     the relay that sends its rows again."""
@@ -282,8 +290,7 @@ class OutboxRelay:
         if rows:
             await (await self._hand_over(publisher, rows))
             await conn.execute(_MARK, [r["seq"] for r in rows])
-            self._acknowledged(rows, None)
-            self._acked = []
+            _count_published(rows)
         return len(rows)
 
     async def _claim(self, conn: DbConnection, unmarked: list[int]) -> list[asyncpg.Record]:
@@ -308,17 +315,12 @@ class OutboxRelay:
             [(prefix + r["topic"], r["key"], r["payload"], headers[r["headers"]]) for r in rows],
         )
 
-    def _acknowledged(self, rows: list[asyncpg.Record], acked: asyncio.Future[Any] | None) -> None:
+    def _acknowledged(self, rows: list[asyncpg.Record], acked: asyncio.Future[Any]) -> None:
         """Kafka has these rows (``acked`` raises if it failed them: the error ends the
         leadership); they wait to be marked."""
-        if acked is not None:
-            acked.result()
+        acked.result()
         self._acked += [r["seq"] for r in rows]
-        per_topic: dict[str, int] = {}
-        for r in rows:
-            per_topic[r["topic"]] = per_topic.get(r["topic"], 0) + 1
-        for topic, n in per_topic.items():
-            metrics.EVENTS_PUBLISHED.labels(topic).inc(n)
+        _count_published(rows)
 
     async def _observe_backlog(self, conn: DbConnection) -> None:
         row = await conn.fetchrow(
