@@ -21,6 +21,7 @@ from jiaodui_runtime.testing.stack import locate_stack
 
 from bench.imports import imported, write_roster
 from bench.report import Row
+from bench.settle import settled
 from soak.config import Config
 from soak.probes import Kafka
 
@@ -153,6 +154,9 @@ async def matching(n: int = 1_000_000) -> list[Row]:
                 for service in ("photos", "corrections"):
                     replica = await _count(dbs[service], REPLICA, institution)
                     assert replica == n, f"{service} holds {replica:,} of the roster's records"
+                # and every other consumer of the roster (and of a scenario run before) done:
+                # their backlog would take the cascade's cores
+                await settled(timeout_s=3600)
                 started = time.perf_counter()
                 await publish_all(stack.kafka_bootstrap, messages)
                 published_s = time.perf_counter() - started
