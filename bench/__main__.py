@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from bench import confirm, events, imports, journeys, matching, photo_checks
 from bench._db import stack_size
 from bench.procs import peak_rss
-from bench.report import Report, Row
+from bench.report import Report, Row, core_speed
 
 
 def _rows(variable: str) -> int:
@@ -30,8 +30,8 @@ SCENARIOS: dict[str, Callable[[], Awaitable[list[Row]]]] = {
 
 
 async def main(names: list[str]) -> None:
-    report = Report(stack=await stack_size())
-    print(f"bench: {report.stack}", flush=True)
+    report = Report(stack=await stack_size(), speed_us=core_speed())
+    print(f"bench: {report.stack}; core_speed {report.speed_us:.1f} µs", flush=True)
     for name in names:
         print(f"bench: {name} ...", flush=True)
         async with peak_rss(report.memory):
