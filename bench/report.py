@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 import os
 import platform
+import timeit
+import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from jiaodui_contracts import from_json_bytes, new_event, to_json_bytes
+from jiaodui_contracts.records import IdentityMatched
 
 RESULTS = Path(__file__).resolve().parents[1] / "bench-results"
 
@@ -104,14 +109,8 @@ def core_speed(rounds: int = 5, n: int = 20_000) -> float:
     """µs one core takes to read one IdentityMatched envelope (pydantic-core's JSON parse,
     best of ``rounds``): a yardstick for comparing runs. This machine's cores are not
     steady: the same figure was 4.7 µs at 19:46 and 7.8 µs at 21:01 on 2026-12-01, both on an
-    idle stack (5.5 µs at 21:04), so runs an hour apart can differ by half with no change of
+    idle stack (5.5 µs minutes later), so runs an hour apart can differ by half with no change of
     code: compare runs made one after the other."""
-    import timeit
-    import uuid
-
-    from jiaodui_contracts import from_json_bytes, new_event, to_json_bytes
-    from jiaodui_contracts.records import IdentityMatched
-
     event = IdentityMatched(
         account_id=str(uuid.UUID(int=1)),
         record_id=str(uuid.UUID(int=2)),
