@@ -34,15 +34,7 @@ from .photos_seed import confirmation_tally, student_with_photos
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.faults,
-    # a store restarted under a request can leave the client's socket to a service for the
-    # garbage collector (httpcore, on a connection that failed mid-response); it surfaced in
-    # CI pre-checks as an unraisable ResourceWarning, for the socket and (2026-12-01, after
-    # the wiped Redis, with every book balanced) for its asyncio transport. The test is about
-    # the books and the services' recovery, so only those two are let through, nothing else.
-    pytest.mark.filterwarnings(
-        r"ignore:Exception ignored in. <(socket\.socket|function _SelectorTransport\.__del__)"
-        r":pytest.PytestUnraisableExceptionWarning"
-    ),
+    # the connections a restart cuts: collected in this test (tests/faults/conftest.py)
 ]
 SERVICES = {"identity": 8001, "records": 8002, "photos": 8003, "notify": 8004, "corrections": 8005}
 RESTART = {
