@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 import asyncpg
 
 ADMIN_DSN = "postgresql://jiaodui:jiaodui@127.0.0.1:5432/postgres"
+UNPUBLISHED = "SELECT count(*) FROM outbox WHERE published_at IS NULL"
+"""Outbox rows the relay has yet to publish (a scenario's events all in Kafka at 0)."""
 
 
 @contextlib.asynccontextmanager

@@ -21,7 +21,7 @@ from jiaodui_runtime.outbox import add_many_to_outbox, add_to_outbox
 from jiaodui_runtime.relay import OutboxRelay
 from jiaodui_runtime.settings import ServiceSettings
 
-from bench._db import scratch_database
+from bench._db import UNPUBLISHED, scratch_database
 from bench.report import Row
 
 BOOTSTRAP = "127.0.0.1:9092"
@@ -112,7 +112,7 @@ async def _relay_once(prefix: str, n: int) -> tuple[float, int]:
         )
         started = time.perf_counter()
         task = asyncio.create_task(relay.run())
-        while await pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"):
+        while await pool.fetchval(UNPUBLISHED):
             await asyncio.sleep(0.05)
         elapsed = time.perf_counter() - started
         relay.stop()

@@ -18,7 +18,7 @@ from jiaodui_runtime.idcard import check_digit
 from jiaodui_runtime.testing.accounts import create_staff
 from jiaodui_runtime.testing.stack import StackEndpoints, locate_stack
 
-from bench._db import scratch_database
+from bench._db import UNPUBLISHED, scratch_database
 from bench.report import Row
 from bench.settle import settled
 
@@ -137,9 +137,7 @@ async def imported(stack: StackEndpoints, path: Path, n: int, institution: str) 
             # "accepted and published": until every RecordImported left the outbox
             while True:
                 try:
-                    left = await records_db.fetchval(
-                        "SELECT count(*) FROM outbox WHERE published_at IS NULL"
-                    )
+                    left = await records_db.fetchval(UNPUBLISHED)
                 except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError):
                     left = 1  # PostgreSQL restarted (others' fault tests share it): again
                     with contextlib.suppress(Exception):

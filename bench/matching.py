@@ -19,6 +19,7 @@ from jiaodui_runtime.privacy import identity_hash, mask_id_number
 from jiaodui_runtime.settings import DEV_IDENTITY_HASH_SECRET
 from jiaodui_runtime.testing.stack import locate_stack
 
+from bench._db import UNPUBLISHED
 from bench.imports import imported, write_roster
 from bench.report import Row
 from bench.settle import settled
@@ -92,7 +93,6 @@ OWNED = (
     " WHERE r.institution_code = $1"
 )
 REPLICA = "SELECT count(*) FROM records WHERE institution_code = $1"
-UNPUBLISHED = "SELECT count(*) FROM outbox WHERE published_at IS NULL"
 
 
 class Cascade:
