@@ -6,6 +6,7 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import orjson
 import pytest
 from jiaodui_contracts import (
     EVENT_TYPES,
@@ -19,6 +20,7 @@ from jiaodui_contracts import (
     new_event_ids,
     parse_data,
     to_json_bytes,
+    typed_reader,
 )
 from jiaodui_contracts.corrections import ErrataApproved, FieldChange
 from jiaodui_contracts.examples import EXAMPLE_NOW, example_of
@@ -92,6 +94,43 @@ def test_every_contract_reads_past_members_it_does_not_know(event_type: str) -> 
     assert model.from_data(newer) == known
     with pytest.raises(ValidationError, match="added_in_v1_9"):
         model.from_data(newer, strict=True)
+
+
+READ_ALL = typed_reader(EVENT_TYPES.values())
+
+
+@pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
+def test_the_typed_reader_reads_what_the_general_way_reads(event_type: str) -> None:
+    model = EVENT_TYPES[event_type]
+    payload = sample(model)
+    raw = to_json_bytes(new_event(payload, source="/jiaodui/test"))
+    event = READ_ALL(raw)
+    general = from_json_bytes(raw)
+    assert event.data == payload == parse_data(general)
+    assert isinstance(event.data, model)
+    assert event.model_dump(exclude={"data"}) == general.model_dump(exclude={"data"})
+    # one reader per consumer, of its types: a one-type reader as well
+    assert typed_reader([model])(raw).data == payload
+
+
+@pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
+def test_the_typed_reader_reads_past_members_it_does_not_know(event_type: str) -> None:
+    payload = sample(EVENT_TYPES[event_type])
+    envelope = new_event(payload, source="/jiaodui/test").model_dump(mode="json")
+    newer = _with_unknown_members(envelope)  # the envelope's extension attribute too
+    assert READ_ALL(orjson.dumps(newer)).data == payload
+
+
+def test_the_typed_reader_refuses_other_types_and_data_that_does_not_fit() -> None:
+    raw = to_json_bytes(new_event(confirmed(), source="/jiaodui/photos"))
+    with pytest.raises(ValidationError):
+        typed_reader([ErrataApproved])(raw)  # a type it does not read: the general way tells
+    unfit = orjson.loads(raw)
+    unfit["data"]["kind"] = "passport"
+    with pytest.raises(ValidationError, match="kind"):
+        READ_ALL(orjson.dumps(unfit))
+    with pytest.raises(ValueError, match="at least one"):
+        typed_reader([])
 
 
 def test_producers_cannot_misspell_a_field() -> None:

@@ -20,6 +20,7 @@ from jiaodui_contracts.envelope import (
     new_ordered_ids,
     parse_data,
     to_json_bytes,
+    typed_reader,
 )
 from jiaodui_contracts.registry import (
     EVENT_TYPES,
@@ -54,4 +55,5 @@ __all__ = [
     "parse_data",
     "to_json_bytes",
     "topic_of",
+    "typed_reader",
 ]

@@ -37,9 +37,12 @@ from jiaodui_contracts import (
     HEADER_CORRELATION_ID,
     CloudEvent,
     Contract,
+    UnknownEventType,
+    contract_for,
     dlq_topic,
     from_json_bytes,
     parse_data,
+    typed_reader,
 )
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -64,6 +67,11 @@ class Batched:
     type it handles so that a run of mixed types stays one call."""
 
     apply: Callable[[DbConnection, Sequence[Delivered]], Awaitable[None]]
+    json_data: bool = False
+    """The handler reads ``event.data`` as the JSON object published (dicts, e.g. to hand an
+    import's records to SQL as they are), beside the validated contract: its events are read
+    the general way, not by the consumer's typed reader (whose events carry the contract as
+    ``data``)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,25 @@ SELECT event_id::text FROM claimed
 """
 
 _log = get_logger(__name__)
+
+
+def _typed_reader_for(handlers: Mapping[str, AnyHandler]) -> Callable[[bytes], CloudEvent] | None:
+    """The typed reader of the event types these handlers take (those the contracts package
+    knows, less those of handlers that read ``data`` as JSON); None when there are none."""
+    contracts: list[type[Contract]] = []
+    for event_type, handler in handlers.items():
+        if isinstance(handler, Batched) and handler.json_data:
+            continue
+        with contextlib.suppress(UnknownEventType):
+            contracts.append(contract_for(event_type))
+    return typed_reader(contracts) if contracts else None
+
+
+def _data_of(event: CloudEvent) -> Contract:
+    """The event's data as its contract: validated already by the typed reader, or now (an
+    event read the general way)."""
+    data: object = event.data
+    return data if isinstance(data, Contract) else parse_data(event)
 
 
 def _bind(record: ConsumerRecord[Any, Any], event: CloudEvent) -> None:
@@ -183,6 +210,7 @@ class EventConsumer:
         self._bootstrap = bootstrap
         self._pool = pool
         self._handlers = dict(handlers)
+        self._read_typed = _typed_reader_for(self._handlers)
         self._topics = topics
         self._dead_letters = dead_letters
         self._max_retries = max_retries
@@ -385,7 +413,7 @@ class EventConsumer:
                 await self._handle(record)
             return
         try:
-            work = [(record, from_json_bytes(record.value)) for record in records]
+            work = [(record, self._read(record.value)) for record in records]
         except Exception:
             work = []
         outcomes: list[str] = []
@@ -401,6 +429,17 @@ class EventConsumer:
                 await self._handle(record)
             return
         self._observe(work, outcomes)
+
+    def _read(self, value: bytes) -> CloudEvent:
+        """The envelope, with its data validated in the same pass where a handler here takes
+        its type; read the general way (``data`` a dict) where not, or where the typed
+        reader refused it (so an ignored type, or data that does not fit, is told apart as
+        before: the batch's transaction fails on it and the one-at-a-time path retries and
+        dead-letters it)."""
+        if self._read_typed is not None:
+            with contextlib.suppress(ValidationError):
+                return self._read_typed(value)
+        return from_json_bytes(value)
 
     def _observe(
         self, work: list[tuple[ConsumerRecord[Any, Any], CloudEvent]], outcomes: list[str]
@@ -456,14 +495,14 @@ class EventConsumer:
                 await apply_run()
                 run, run_handler = [], None
             if isinstance(handler, Batched):
-                run.append((event, parse_data(event)))
+                run.append((event, _data_of(event)))
                 run_handler, last = handler, (record, event)
             elif isinstance(handler, BatchedRaw):
-                run.append((event, parse_data(event), record.value))
+                run.append((event, _data_of(event), record.value))
                 run_handler, last = handler, (record, event)
             else:
                 _bind(record, event)
-                await handler(conn, event, parse_data(event))
+                await handler(conn, event, _data_of(event))
         if run_handler is not None:
             await apply_run()
         duplicates = outcomes.count("duplicate")

@@ -88,7 +88,7 @@ def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
     record_events = Batched(on_records)  # one instance: imported and corrected share a run
     return {
         RecordImported.TYPE: record_events,
-        RecordsImported.TYPE: Batched(on_records_imported),
+        RecordsImported.TYPE: Batched(on_records_imported, json_data=True),
         RecordCorrected.TYPE: record_events,
         # a matching burst: runs of each, one statement per run (order kept between them)
         IdentityMatched.TYPE: Batched(on_matched),

@@ -63,7 +63,9 @@ async def on_erratum(conn: DbConnection, event: CloudEvent, data: Contract) -> N
 
 
 def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
-    records = Batched(on_records)  # one instance: a run of mixed record events stays one call
+    # one instance: a run of mixed record events stays one call; an import's records go to
+    # SQL as published (event.data)
+    records = Batched(on_records, json_data=True)
     found: dict[str, AnyHandler] = {
         RecordImported.TYPE: records,
         RecordCorrected.TYPE: records,
