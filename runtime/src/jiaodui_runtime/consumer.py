@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -101,16 +102,29 @@ SELECT event_id::text FROM claimed
 _log = get_logger(__name__)
 
 
-def _typed_reader_for(handlers: Mapping[str, AnyHandler]) -> Callable[[bytes], CloudEvent] | None:
-    """The typed reader of the event types these handlers take (those the contracts package
-    knows, less those of handlers that read ``data`` as JSON); None when there are none."""
-    contracts: list[type[Contract]] = []
+def _typed_readers(handlers: Mapping[str, AnyHandler]) -> dict[str, Callable[[bytes], CloudEvent]]:
+    """The typed reader of each event type these handlers take (those the contracts package
+    knows, less those of handlers that read ``data`` as JSON)."""
+    readers: dict[str, Callable[[bytes], CloudEvent]] = {}
     for event_type, handler in handlers.items():
         if isinstance(handler, Batched) and handler.json_data:
             continue
         with contextlib.suppress(UnknownEventType):
-            contracts.append(contract_for(event_type))
-    return typed_reader(contracts) if contracts else None
+            readers[event_type] = typed_reader(contract_for(event_type))
+    return readers
+
+
+_TYPE_MEMBER = re.compile(rb'"type"\s*:\s*"([A-Za-z0-9_.-]{1,200})"')
+
+
+def guess_type(value: bytes) -> str | None:
+    """The first ``"type": "..."`` member in a Kafka value: the envelope's type in every
+    envelope this system writes (pydantic and PostgreSQL both put it before ``data``), read
+    in ~0.3 µs where :func:`peek_type` parses the whole JSON (~3 µs for an IdentityMatched).
+    A guess only picks the typed reader to try: that reader checks the type itself, and a
+    wrong guess costs a second reading, never a wrong one."""
+    found = _TYPE_MEMBER.search(value)
+    return found.group(1).decode() if found else None
 
 
 def _data_of(event: CloudEvent) -> Contract:
@@ -210,7 +224,7 @@ class EventConsumer:
         self._bootstrap = bootstrap
         self._pool = pool
         self._handlers = dict(handlers)
-        self._read_typed = _typed_reader_for(self._handlers)
+        self._typed_readers = _typed_readers(self._handlers)
         self._topics = topics
         self._dead_letters = dead_letters
         self._max_retries = max_retries
@@ -436,9 +450,11 @@ class EventConsumer:
         reader refused it (so an ignored type, or data that does not fit, is told apart as
         before: the batch's transaction fails on it and the one-at-a-time path retries and
         dead-letters it)."""
-        if self._read_typed is not None:
+        kind = guess_type(value) if value else None
+        read_typed = self._typed_readers.get(kind) if kind else None
+        if read_typed is not None:
             with contextlib.suppress(ValidationError):
-                return self._read_typed(value)
+                return read_typed(value)
         return from_json_bytes(value)
 
     def _observe(

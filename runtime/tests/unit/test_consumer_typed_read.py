@@ -18,7 +18,7 @@ from jiaodui_contracts import Contract, new_event, to_json_bytes
 from jiaodui_contracts.examples import example_of
 from jiaodui_contracts.identity import AccountActivated, AccountRegistered
 from jiaodui_contracts.records import RecordsImported
-from jiaodui_runtime.consumer import Batched, EventConsumer, _data_of
+from jiaodui_runtime.consumer import Batched, EventConsumer, _data_of, guess_type
 from pydantic import ValidationError
 
 
@@ -79,3 +79,20 @@ def test_data_that_does_not_fit_fails_where_it_failed_before_when_applied() -> N
     assert isinstance(event.data, dict)
     with pytest.raises(ValidationError, match="registered_at"):
         _data_of(event)  # in the batch's transaction: rolled back, then retried one by one
+
+
+def test_the_type_is_guessed_from_envelopes_as_pydantic_and_postgresql_write_them() -> None:
+    assert guess_type(value(registered())) == AccountRegistered.TYPE
+    spaced = b'{"specversion" : "1.0", "type" : "jiaodui.records.RecordsImported.v1", "data" : {}}'
+    assert guess_type(spaced) == RecordsImported.TYPE
+    assert guess_type(b'{"id": "x"}') is None
+
+
+def test_a_wrong_guess_costs_a_second_reading_not_a_wrong_one() -> None:
+    envelope = orjson.loads(value(example_of(AccountActivated)))
+    # data first, with a member "type" naming a type the typed reader takes
+    decoy = {"data": {"type": AccountRegistered.TYPE, **envelope.pop("data")}, **envelope}
+    raw = orjson.dumps(decoy)
+    assert guess_type(raw) == AccountRegistered.TYPE
+    event = consumer()._read(raw)
+    assert event.type == AccountActivated.TYPE and isinstance(event.data, dict)
