@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from jiaodui_contracts import CloudEvent, Contract
 from jiaodui_contracts.photos import (
@@ -22,7 +21,7 @@ from jiaodui_contracts.records import (
     RecordImported,
     RecordsImported,
 )
-from jiaodui_runtime.consumer import AnyHandler, Batched, Delivered
+from jiaodui_runtime.consumer import AnyHandler, Batched, BatchedRaw, Delivered, Received
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.service import ServiceRuntime
 
@@ -74,21 +73,17 @@ async def on_deadline_reminder(conn: DbConnection, event: CloudEvent, data: Cont
     )  # fmt: skip
 
 
-async def on_records_imported(conn: DbConnection, run: Sequence[Delivered]) -> None:
+async def on_records_imported(conn: DbConnection, run: Sequence[Received]) -> None:
     """A run of an import's batches: the latest state of each record, one statement."""
-    latest: dict[str, dict[str, Any]] = {}
-    for event, data in run:
-        assert isinstance(data, RecordsImported)
-        for record in event.data["records"]:
-            latest[record["record_id"]] = record
-    await replica.upsert_imported(conn, list(latest.values()))
+    assert all(isinstance(data, RecordsImported) for _, data, _ in run)
+    await replica.upsert_imported(conn, [value for _, _, value in run])
 
 
 def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
     record_events = Batched(on_records)  # one instance: imported and corrected share a run
     return {
         RecordImported.TYPE: record_events,
-        RecordsImported.TYPE: Batched(on_records_imported, json_data=True),
+        RecordsImported.TYPE: BatchedRaw(on_records_imported),
         RecordCorrected.TYPE: record_events,
         # a matching burst: runs of each, one statement per run (order kept between them)
         IdentityMatched.TYPE: Batched(on_matched),
