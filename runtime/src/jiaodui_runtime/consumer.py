@@ -27,7 +27,7 @@ import contextlib
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,6 +68,9 @@ class Batched:
     type it handles so that a run of mixed types stays one call."""
 
     apply: Callable[[DbConnection, Sequence[Delivered]], Awaitable[None]]
+    reads: Mapping[str, type[Contract]] = field(default_factory=dict)
+    """What the handler reads of an event type's data where not the whole contract: a view
+    of it (:func:`jiaodui_contracts.views.view_of`), validated alone."""
     json_data: bool = False
     """The handler reads ``event.data`` as the JSON object published (dicts, e.g. to hand an
     import's records to SQL as they are), beside the validated contract: its events are read
@@ -82,6 +85,8 @@ class BatchedRaw:
     instead of serialising the parsed envelope again."""
 
     apply: Callable[[DbConnection, Sequence[Received]], Awaitable[None]]
+    reads: Mapping[str, type[Contract]] = field(default_factory=dict)
+    """As :attr:`Batched.reads`."""
 
 
 AnyHandler = Handler | Batched | BatchedRaw
@@ -102,16 +107,30 @@ SELECT event_id::text FROM claimed
 _log = get_logger(__name__)
 
 
-def _typed_readers(handlers: Mapping[str, AnyHandler]) -> dict[str, Callable[[bytes], CloudEvent]]:
-    """The typed reader of each event type these handlers take (those the contracts package
-    knows, less those of handlers that read ``data`` as JSON)."""
-    readers: dict[str, Callable[[bytes], CloudEvent]] = {}
+def _models(handlers: Mapping[str, AnyHandler]) -> dict[str, type[Contract]]:
+    """The model each event type's data is read into: the handler's view of it, or its
+    contract (types the contracts package does not know are left out)."""
+    models: dict[str, type[Contract]] = {}
     for event_type, handler in handlers.items():
-        if isinstance(handler, Batched) and handler.json_data:
+        view = handler.reads.get(event_type) if isinstance(handler, Batched | BatchedRaw) else None
+        if view is not None:
+            models[event_type] = view
             continue
         with contextlib.suppress(UnknownEventType):
-            readers[event_type] = typed_reader(contract_for(event_type))
-    return readers
+            models[event_type] = contract_for(event_type)
+    return models
+
+
+def _typed_readers(
+    handlers: Mapping[str, AnyHandler], models: Mapping[str, type[Contract]]
+) -> dict[str, Callable[[bytes], CloudEvent]]:
+    """The typed reader of each event type these handlers take, less those of handlers that
+    read ``data`` as JSON."""
+    return {
+        event_type: typed_reader(model)
+        for event_type, model in models.items()
+        if not (isinstance(handler := handlers[event_type], Batched) and handler.json_data)
+    }
 
 
 _TYPE_MEMBER = re.compile(rb'"type"\s*:\s*"([A-Za-z0-9_.-]{1,200})"')
@@ -125,13 +144,6 @@ def guess_type(value: bytes) -> str | None:
     wrong guess costs a second reading, never a wrong one."""
     found = _TYPE_MEMBER.search(value)
     return found.group(1).decode() if found else None
-
-
-def _data_of(event: CloudEvent) -> Contract:
-    """The event's data as its contract: validated already by the typed reader, or now (an
-    event read the general way)."""
-    data: object = event.data
-    return data if isinstance(data, Contract) else parse_data(event)
 
 
 def _bind(record: ConsumerRecord[Any, Any], event: CloudEvent) -> None:
@@ -224,7 +236,8 @@ class EventConsumer:
         self._bootstrap = bootstrap
         self._pool = pool
         self._handlers = dict(handlers)
-        self._typed_readers = _typed_readers(self._handlers)
+        self._models = _models(self._handlers)
+        self._typed_readers = _typed_readers(self._handlers, self._models)
         self._topics = topics
         self._dead_letters = dead_letters
         self._max_retries = max_retries
@@ -457,6 +470,15 @@ class EventConsumer:
                 return read_typed(value)
         return from_json_bytes(value)
 
+    def _data_of(self, event: CloudEvent) -> Contract:
+        """The event's data as its handler reads it: validated already by the typed reader,
+        or now (an event read the general way)."""
+        data: object = event.data
+        if isinstance(data, Contract):
+            return data
+        model = self._models.get(event.type)
+        return parse_data(event) if model is None else model.from_data(event.data)
+
     def _observe(
         self, work: list[tuple[ConsumerRecord[Any, Any], CloudEvent]], outcomes: list[str]
     ) -> None:
@@ -511,14 +533,14 @@ class EventConsumer:
                 await apply_run()
                 run, run_handler = [], None
             if isinstance(handler, Batched):
-                run.append((event, _data_of(event)))
+                run.append((event, self._data_of(event)))
                 run_handler, last = handler, (record, event)
             elif isinstance(handler, BatchedRaw):
-                run.append((event, _data_of(event), record.value))
+                run.append((event, self._data_of(event), record.value))
                 run_handler, last = handler, (record, event)
             else:
                 _bind(record, event)
-                await handler(conn, event, _data_of(event))
+                await handler(conn, event, self._data_of(event))
         if run_handler is not None:
             await apply_run()
         duplicates = outcomes.count("duplicate")

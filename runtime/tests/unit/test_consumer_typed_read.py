@@ -14,11 +14,12 @@ from typing import Any, cast
 
 import orjson
 import pytest
-from jiaodui_contracts import Contract, new_event, to_json_bytes
+from jiaodui_contracts import Contract, from_json_bytes, new_event, to_json_bytes
 from jiaodui_contracts.examples import example_of
 from jiaodui_contracts.identity import AccountActivated, AccountRegistered
 from jiaodui_contracts.records import RecordsImported
-from jiaodui_runtime.consumer import Batched, EventConsumer, _data_of, guess_type
+from jiaodui_contracts.views import view_of
+from jiaodui_runtime.consumer import Batched, EventConsumer, guess_type
 from pydantic import ValidationError
 
 
@@ -54,17 +55,19 @@ def registered() -> AccountRegistered:
 
 def test_a_handled_type_arrives_with_its_contract_read_in_the_same_pass() -> None:
     payload = registered()
-    event = consumer()._read(value(payload))
+    reader = consumer()
+    event = reader._read(value(payload))
     assert isinstance(event.data, AccountRegistered) and event.data == payload
-    assert _data_of(event) is event.data
+    assert reader._data_of(event) is event.data
 
 
 def test_a_handler_reading_json_gets_the_data_as_published_and_its_contract() -> None:
     payload = example_of(RecordsImported)
-    event = consumer()._read(value(payload))
+    reader = consumer()
+    event = reader._read(value(payload))
     assert isinstance(event.data, dict)
     assert event.data["records"][0]["record_id"] == payload.records[0].record_id  # type: ignore[attr-defined]
-    assert _data_of(event) == payload
+    assert reader._data_of(event) == payload
 
 
 def test_types_no_handler_takes_are_read_the_general_way() -> None:
@@ -75,10 +78,11 @@ def test_types_no_handler_takes_are_read_the_general_way() -> None:
 def test_data_that_does_not_fit_fails_where_it_failed_before_when_applied() -> None:
     unfit = orjson.loads(value(registered()))
     unfit["data"]["registered_at"] = "yesterday"
-    event = consumer()._read(orjson.dumps(unfit))  # the envelope reads: kept for the handler
+    reader = consumer()
+    event = reader._read(orjson.dumps(unfit))  # the envelope reads: kept for the handler
     assert isinstance(event.data, dict)
     with pytest.raises(ValidationError, match="registered_at"):
-        _data_of(event)  # in the batch's transaction: rolled back, then retried one by one
+        reader._data_of(event)  # in the batch's transaction: rolled back, then retried one by one
 
 
 def test_the_type_is_guessed_from_envelopes_as_pydantic_and_postgresql_write_them() -> None:
@@ -96,3 +100,28 @@ def test_a_wrong_guess_costs_a_second_reading_not_a_wrong_one() -> None:
     assert guess_type(raw) == AccountRegistered.TYPE
     event = consumer()._read(raw)
     assert event.type == AccountActivated.TYPE and isinstance(event.data, dict)
+
+
+ROSTER = view_of(RecordsImported, {"records": ["record_id", "identity_hash"]})
+
+
+def test_a_handler_reading_a_view_gets_only_its_fields_both_ways() -> None:
+    reader = EventConsumer(
+        name="typed-read-view-test",
+        bootstrap="unused:9092",
+        pool=cast(Any, None),
+        handlers={RecordsImported.TYPE: Batched(_run, reads={RecordsImported.TYPE: ROSTER})},
+        topics=["t.events"],
+        dead_letters=cast(Any, None),
+    )
+    payload = example_of(RecordsImported)
+    assert isinstance(payload, RecordsImported)
+    raw = value(payload)
+    typed = reader._data_of(reader._read(raw))
+    general = reader._data_of(from_json_bytes(raw))  # the one-at-a-time path after a failure
+    for data in (typed, general):
+        assert isinstance(data, ROSTER)
+        record = data.records[0]  # type: ignore[attr-defined]
+        assert record.record_id == payload.records[0].record_id
+        assert record.identity_hash == payload.records[0].identity_hash
+        assert not hasattr(record, "name")

@@ -5,18 +5,26 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
-from jiaodui_contracts import Contract, Event
-from jiaodui_contracts import records as record_events
-from jiaodui_contracts.records import RecordCorrected, RecordFields, RecordImported
+from jiaodui_contracts import Contract
+from jiaodui_contracts.records import (
+    RecordCorrected,
+    RecordFields,
+    RecordImported,
+    RecordsImported,
+)
+from jiaodui_contracts.views import view_of
 from jiaodui_runtime.consumer import AnyHandler, Batched, Delivered
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.service import ServiceRuntime
 
 from jiaodui_identity import sso_store
 
-# records' set-based imports publish up to 100 records per event (RecordsImported); the
-# per-record RecordImported stays for events already on the topic
-RecordsImported: type[Event] | None = getattr(record_events, "RecordsImported", None)
+IMPORTED_ROSTER = view_of(
+    RecordsImported,
+    {"records": ["record_id", "institution_code", "student_number", "identity_hash"]},
+)
+"""What the roster keeps of an import's records (up to 100 per event): validating all their
+fields was ~40 % of this consumer's CPU in an import."""
 
 
 def _records(data: Contract) -> Iterable[RecordFields]:
@@ -36,10 +44,6 @@ def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
         if rows:
             await sso_store.upsert_roster(conn, rows)
 
-    roster = Batched(on_records)  # one instance: a run of mixed record events is one call
-    types: list[type[Event]] = [
-        RecordImported,
-        RecordCorrected,
-        *([RecordsImported] if RecordsImported else []),
-    ]
-    return {contract.TYPE: roster for contract in types}
+    # one instance: a run of mixed record events is one call
+    roster = Batched(on_records, reads={RecordsImported.TYPE: IMPORTED_ROSTER})
+    return {t.TYPE: roster for t in (RecordImported, RecordCorrected, RecordsImported)}

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 
 class UnlinkedReason(StrEnum):
@@ -24,6 +25,37 @@ def name_key(name: str) -> str:
     """Full-width folded, spaces dropped, case folded: 张 三 == 张三, ＬＩ == li."""
     folded = unicodedata.normalize("NFKC", name)
     return "".join(folded.split()).casefold()
+
+
+KEPT_FIELDS = (
+    "record_id", "institution_code", "branch", "class_name", "cohort", "name", "id_type",
+    "identity_hash", "student_number",
+)  # fmt: skip
+"""What photos keeps of a record (its replica: linking, slots by college and class)."""
+
+
+class KeptRecord(Protocol):
+    """A record as photos reads it from records' events: :data:`KEPT_FIELDS` (a full record
+    event, or a view of an import's records)."""
+
+    @property
+    def record_id(self) -> str: ...
+    @property
+    def institution_code(self) -> str: ...
+    @property
+    def branch(self) -> str: ...
+    @property
+    def class_name(self) -> str | None: ...
+    @property
+    def cohort(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def id_type(self) -> str: ...
+    @property
+    def identity_hash(self) -> str: ...
+    @property
+    def student_number(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

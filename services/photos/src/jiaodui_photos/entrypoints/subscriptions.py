@@ -10,29 +10,34 @@ from jiaodui_contracts.records import (
     IdentityMatched,
     IdentityUnmatched,
     RecordCorrected,
-    RecordFields,
     RecordImported,
     RecordsImported,
 )
+from jiaodui_contracts.views import view_of
 from jiaodui_runtime.consumer import AnyHandler, Batched, Delivered
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.service import ServiceRuntime
 
+from jiaodui_photos.domain.linking import KEPT_FIELDS, KeptRecord
 from jiaodui_photos.service_layer import events
+
+IMPORTED_RECORDS = view_of(RecordsImported, {"records": KEPT_FIELDS})
 
 
 def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
     async def on_records(conn: DbConnection, run: Sequence[Delivered]) -> None:
-        changes: list[RecordFields] = []
+        changes: list[KeptRecord] = []
         for _, data in run:  # an import's batches carry many records each, in order
-            if isinstance(data, RecordsImported):
-                changes += data.records
-            else:
-                assert isinstance(data, RecordImported | RecordCorrected)
+            if isinstance(data, RecordImported | RecordCorrected):
                 changes.append(data)
+            else:
+                assert data.TYPE == RecordsImported.TYPE
+                changes += getattr(data, "records")  # noqa: B009 - a view of RecordsImported
         await events.records_changed(conn, changes)
 
-    record_events = Batched(on_records)  # one instance: imported and corrected share a run
+    # one instance: imported and corrected share a run; of an import's records only what
+    # photos keeps is read (validating every field was ~40 % of this consumer's CPU)
+    record_events = Batched(on_records, reads={RecordsImported.TYPE: IMPORTED_RECORDS})
 
     async def on_matched(conn: DbConnection, run: Sequence[Delivered]) -> None:
         matches = [data for _, data in run]

@@ -6,19 +6,16 @@ import uuid
 from collections.abc import Sequence
 
 from jiaodui_contracts.corrections import ErrataApproved
-from jiaodui_contracts.records import (
-    IdentityMatched,
-    IdentityUnmatched,
-    RecordFields,
-)
+from jiaodui_contracts.records import IdentityMatched, IdentityUnmatched
 from jiaodui_runtime.db import DbConnection
 
+from jiaodui_photos.domain.linking import KeptRecord
 from jiaodui_photos.domain.owners import latest_matches
 from jiaodui_photos.service_layer.linking import relink_for_record
 from jiaodui_photos.store import records
 
 
-async def records_changed(conn: DbConnection, changes: Sequence[RecordFields]) -> None:
+async def records_changed(conn: DbConnection, changes: Sequence[KeptRecord]) -> None:
     """A run of record events (an import's worth) kept set-based: the latest state of each
     record in one statement, then the photos waiting for any of them link."""
     latest = {change.record_id: change for change in changes}

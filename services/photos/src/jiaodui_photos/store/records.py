@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Sequence
 
 import asyncpg
-from jiaodui_contracts.records import IdentityMatched, IdentityUnmatched, RecordFields
+from jiaodui_contracts.records import IdentityMatched, IdentityUnmatched
 from jiaodui_runtime.db import DbConnection
 
-from jiaodui_photos.domain.linking import RecordKey, name_key
+from jiaodui_photos.domain.linking import KeptRecord, RecordKey, name_key
 
 
 async def lock_linking(conn: DbConnection, institution_code: str) -> None:
@@ -44,7 +44,7 @@ WHERE EXISTS (SELECT 1 FROM photos p WHERE p.record_id IS NULL AND (p.code_recor
 """
 
 
-async def upsert_records(conn: DbConnection, records: Sequence[RecordFields]) -> list[uuid.UUID]:
+async def upsert_records(conn: DbConnection, records: Sequence[KeptRecord]) -> list[uuid.UUID]:
     """Keep many records at once (one per record_id: the caller keeps the latest); the ids of
     those that unlinked photos may belong to."""
     rows = [
