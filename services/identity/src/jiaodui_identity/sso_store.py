@@ -100,11 +100,10 @@ async def student_with_identity(conn: DbConnection, identity_hash: str) -> uuid.
     return account_id
 
 
-async def upsert_roster(
-    conn: DbConnection, rows: Sequence[tuple[uuid.UUID, str, str, str]]
-) -> None:
+async def upsert_roster(conn: DbConnection, rows: Sequence[tuple[str, str, str, str]]) -> None:
     """(record_id, institution_code, student_number, identity_hash), in event order; the
-    last row of a record in a run wins."""
+    last row of a record in a run wins. Record ids as the events give them (canonical UUID
+    texts: asyncpg parses them in C)."""
     latest = {row[0]: row for row in rows}
     await conn.execute(
         "INSERT INTO sso_roster (record_id, institution_code, student_number, identity_hash)"

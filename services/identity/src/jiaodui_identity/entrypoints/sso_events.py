@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
 from jiaodui_contracts import Contract
@@ -37,7 +36,7 @@ def _records(data: Contract) -> Iterable[RecordFields]:
 def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
     async def on_records(conn: DbConnection, run: Sequence[Delivered]) -> None:
         rows = [
-            (uuid.UUID(str(r.record_id)), r.institution_code, r.student_number, r.identity_hash)
+            (r.record_id, r.institution_code, r.student_number, r.identity_hash)
             for _, data in run
             for r in _records(data)
         ]

