@@ -74,6 +74,8 @@ class CloudEvent(BaseModel):
     dataschema: str | None = None
     """URI of the JSON Schema of ``data``."""
     data: dict[str, Any]
+    """The contract's JSON object; an event read by :func:`typed_reader` holds the contract
+    (or a view of it) here instead."""
 
 
 def new_event_id() -> str:

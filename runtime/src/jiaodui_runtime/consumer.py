@@ -18,6 +18,10 @@ to 100 records, ~32 KB): the fetcher buffers at most ``fetch_partition_bytes`` p
 a poll takes about ``poll_bytes`` of events (its record count follows the mean size of the
 previous poll), a transaction parses at most ``batch_bytes`` of them, and an event of a type
 no handler wants is dropped after reading only its ``type`` (its ``data`` is never built).
+
+An event a handler takes is read in one pass, its ``data`` validated into the contract (or
+the handler's view of it, :func:`jiaodui_contracts.views.view_of`) while the envelope is
+read: no dict of the data is built in between (:func:`jiaodui_contracts.typed_reader`).
 """
 
 from __future__ import annotations
