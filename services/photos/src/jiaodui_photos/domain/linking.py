@@ -27,16 +27,10 @@ def name_key(name: str) -> str:
     return "".join(folded.split()).casefold()
 
 
-KEPT_FIELDS = (
-    "record_id", "institution_code", "branch", "class_name", "cohort", "name", "id_type",
-    "identity_hash", "student_number",
-)  # fmt: skip
-"""What photos keeps of a record (its replica: linking, slots by college and class)."""
-
-
 class KeptRecord(Protocol):
-    """A record as photos reads it from records' events: :data:`KEPT_FIELDS` (a full record
-    event, or a view of an import's records)."""
+    """What photos keeps of a record (its replica: linking, slots by college and class), as
+    it reads it from records' events: a full record event, or a view of an import's records
+    with these fields (:data:`KEPT_FIELDS`)."""
 
     @property
     def record_id(self) -> str: ...
@@ -56,6 +50,12 @@ class KeptRecord(Protocol):
     def identity_hash(self) -> str: ...
     @property
     def student_number(self) -> str: ...
+
+
+KEPT_FIELDS: tuple[str, ...] = tuple(
+    name for name, member in vars(KeptRecord).items() if isinstance(member, property)
+)
+"""The fields of :class:`KeptRecord`, in its order: what photos reads of an imported record."""
 
 
 @dataclass(frozen=True, slots=True)
