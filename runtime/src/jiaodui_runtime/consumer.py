@@ -75,11 +75,6 @@ class Batched:
     reads: Mapping[str, type[Contract]] = field(default_factory=dict)
     """What the handler reads of an event type's data where not the whole contract: a view
     of it (:func:`jiaodui_contracts.views.view_of`), validated alone."""
-    json_data: bool = False
-    """The handler reads ``event.data`` as the JSON object published (dicts, e.g. to hand an
-    import's records to SQL as they are), beside the validated contract: its events are read
-    the general way, not by the consumer's typed reader (whose events carry the contract as
-    ``data``)."""
 
 
 @dataclass(frozen=True)
@@ -123,18 +118,6 @@ def _models(handlers: Mapping[str, AnyHandler]) -> dict[str, type[Contract]]:
         with contextlib.suppress(UnknownEventType):
             models[event_type] = contract_for(event_type)
     return models
-
-
-def _typed_readers(
-    handlers: Mapping[str, AnyHandler], models: Mapping[str, type[Contract]]
-) -> dict[str, Callable[[bytes], CloudEvent]]:
-    """The typed reader of each event type these handlers take, less those of handlers that
-    read ``data`` as JSON."""
-    return {
-        event_type: typed_reader(model)
-        for event_type, model in models.items()
-        if not (isinstance(handler := handlers[event_type], Batched) and handler.json_data)
-    }
 
 
 _TYPE_MEMBER = re.compile(rb'"type"\s*:\s*"([A-Za-z0-9_.-]{1,200})"')
@@ -241,7 +224,7 @@ class EventConsumer:
         self._pool = pool
         self._handlers = dict(handlers)
         self._models = _models(self._handlers)
-        self._typed_readers = _typed_readers(self._handlers, self._models)
+        self._typed_readers = {t: typed_reader(m) for t, m in self._models.items()}
         self._topics = topics
         self._dead_letters = dead_letters
         self._max_retries = max_retries

@@ -1,9 +1,8 @@
 """How the consumer reads the events its handlers take: envelope and data in one pass.
 
 The typed reader validates ``data`` into its contract while it reads the envelope (no dict of
-the data built first); a handler that reads ``data`` as published JSON keeps the general
-reading, and so does any event the typed reader refuses, so that an ignored type and data
-that does not fit are told apart as before.
+the data built first); any event the typed reader refuses is read the general way, so that an
+ignored type and data that does not fit are told apart as before.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ def consumer() -> EventConsumer:
         pool=cast(Any, None),
         handlers={
             AccountRegistered.TYPE: _one,
-            RecordsImported.TYPE: Batched(_run, json_data=True),
+            RecordsImported.TYPE: Batched(_run),
         },
         topics=["t.events"],
         dead_letters=cast(Any, None),
@@ -61,13 +60,12 @@ def test_a_handled_type_arrives_with_its_contract_read_in_the_same_pass() -> Non
     assert reader._data_of(event) is event.data
 
 
-def test_a_handler_reading_json_gets_the_data_as_published_and_its_contract() -> None:
+def test_a_batched_handler_gets_its_events_read_in_one_pass_too() -> None:
     payload = example_of(RecordsImported)
     reader = consumer()
     event = reader._read(value(payload))
-    assert isinstance(event.data, dict)
-    assert event.data["records"][0]["record_id"] == payload.records[0].record_id  # type: ignore[attr-defined]
-    assert reader._data_of(event) == payload
+    assert isinstance(event.data, RecordsImported) and event.data == payload
+    assert reader._data_of(event) is event.data
 
 
 def test_types_no_handler_takes_are_read_the_general_way() -> None:

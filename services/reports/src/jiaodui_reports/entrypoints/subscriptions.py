@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 
-from jiaodui_contracts import EVENT_TYPES, CloudEvent, Contract
+from jiaodui_contracts import CloudEvent, Contract
 from jiaodui_contracts.corrections import (
     ErrataApplied,
     ErrataApproved,
@@ -17,28 +18,35 @@ from jiaodui_contracts.records import (
     IdentityUnmatched,
     RecordCorrected,
     RecordImported,
+    RecordsImported,
 )
-from jiaodui_runtime.consumer import AnyHandler, Batched, Delivered
+from jiaodui_contracts.views import view_of
+from jiaodui_runtime.consumer import AnyHandler, Batched, BatchedRaw, Delivered, Received
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.service import ServiceRuntime
 
+from jiaodui_reports.domain.document import ON_REPORT
 from jiaodui_reports.service_layer import replica
-from jiaodui_reports.service_layer.replica import Published, RecordVersion
+from jiaodui_reports.service_layer.replica import RecordVersion
 
-BULK_IMPORT = "jiaodui.records.RecordsImported.v1"
-"""Imports publish their records in batches (up to 100 per event) where records does."""
+IMPORTED = view_of(RecordsImported, {"records": list(dict.fromkeys(("record_id", *ON_REPORT)))})
+"""The fields of an import's records reports keeps: the consumer validates them (the
+contract's rules) before reports' SQL reads the events as published."""
 
 
-async def on_records(conn: DbConnection, run: Sequence[Delivered]) -> None:
-    changes: list[RecordVersion | Published] = []
-    for event, data in run:
-        if isinstance(data, RecordCorrected):
-            changes.append(RecordVersion.of(data.model_dump(), erratum_id=data.erratum_id))
-        elif isinstance(data, RecordImported):
-            changes.append(RecordVersion.of(data.model_dump()))
-        else:  # a bulk import: its records as published (JSON, in order), for SQL to read
-            changes.extend(event.data["records"])
-    await replica.on_records(conn, changes)
+async def on_records(conn: DbConnection, run: Sequence[Received]) -> None:
+    """A run of record events, in order: an import's batches go to SQL as published, single
+    events through Python, each stretch of one kind after the other."""
+    for bulk, stretch in itertools.groupby(run, key=lambda r: r[0].type == RecordsImported.TYPE):
+        if bulk:
+            await replica.on_imported(conn, [value for _, _, value in stretch])
+            continue
+        versions = []
+        for _, data, _ in stretch:
+            assert isinstance(data, RecordImported | RecordCorrected)
+            erratum_id = data.erratum_id if isinstance(data, RecordCorrected) else None
+            versions.append(RecordVersion.of(data.model_dump(), erratum_id=erratum_id))
+        await replica.on_records(conn, versions)
 
 
 async def on_matched(conn: DbConnection, run: Sequence[Delivered]) -> None:
@@ -63,12 +71,12 @@ async def on_erratum(conn: DbConnection, event: CloudEvent, data: Contract) -> N
 
 
 def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
-    # one instance: a run of mixed record events stays one call; an import's records go to
-    # SQL as published (event.data)
-    records = Batched(on_records, json_data=True)
+    # one instance: a run of mixed record events stays one call
+    records = BatchedRaw(on_records, reads={RecordsImported.TYPE: IMPORTED})
     found: dict[str, AnyHandler] = {
         RecordImported.TYPE: records,
         RecordCorrected.TYPE: records,
+        RecordsImported.TYPE: records,
         IdentityMatched.TYPE: Batched(on_matched),  # a matching burst: one statement a run
         IdentityUnmatched.TYPE: on_unmatched,
         PhotoLinked.TYPE: on_photo,
@@ -80,6 +88,4 @@ def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
         ErrataRejected.TYPE: on_erratum,
         ErrataApplied.TYPE: on_erratum,
     }
-    if BULK_IMPORT in EVENT_TYPES:
-        found[BULK_IMPORT] = records
     return found

@@ -67,29 +67,32 @@ class RecordVersion:
         )
 
 
-Published = Mapping[str, Any]
-"""A record as a RecordsImported carried it (its JSON, read as data)."""
-
-
-async def on_records(conn: DbConnection, changes: Sequence[RecordVersion | Published]) -> None:
-    """A run of record events (imports, corrections), in order: the latest version of each
-    record replaces the replica's; open reports that would now read differently are
-    superseded. An import's records go to SQL as published (their snapshots built there),
-    so a run costs a few statements and no Python per record."""
-    latest: dict[str, RecordVersion | Published] = {}
-    for change in changes:
-        key = change.record_id if isinstance(change, RecordVersion) else str(change["record_id"])
-        latest[key] = change
-    published = [c for c in latest.values() if not isinstance(c, RecordVersion)]
-    left = await replica.upsert_published(conn, published)
-    versions = [c for c in latest.values() if isinstance(c, RecordVersion)]
-    versions += [RecordVersion.of(latest[record_id]) for record_id in left]  # type: ignore[arg-type]
+async def on_records(conn: DbConnection, changes: Sequence[RecordVersion]) -> None:
+    """A run of single record events (imports, corrections), in order: the latest version of
+    each record replaces the replica's; open reports that would now read differently are
+    superseded."""
+    latest = {change.record_id: change for change in changes}
     await replica.upsert_records(
-        conn, [(v.record_id, v.institution_code, v.branch, v.snapshot) for v in versions]
+        conn, [(v.record_id, v.institution_code, v.branch, v.snapshot) for v in latest.values()]
     )
+    await _supersede_outdated(conn, latest)
+
+
+async def on_imported(conn: DbConnection, published: Sequence[bytes]) -> None:
+    """A run of an import's batches (RecordsImported, as published), as :func:`on_records`
+    does it, with the records kept in SQL: Python sees only those whose snapshot SQL leaves
+    to it and those with an open report (none, in an import of new records)."""
+    returned = await replica.upsert_imported(conn, published)
+    left = [RecordVersion.of(record) for record, sure in returned if not sure]
+    await replica.upsert_records(
+        conn, [(v.record_id, v.institution_code, v.branch, v.snapshot) for v in left]
+    )
+    await _supersede_outdated(conn, {str(r["record_id"]): RecordVersion.of(r) for r, _ in returned})
+
+
+async def _supersede_outdated(conn: DbConnection, latest: Mapping[str, RecordVersion]) -> None:
     for report in await store.open_of_records(conn, list(latest)):
-        change = latest[report.record_id]
-        version = change if isinstance(change, RecordVersion) else RecordVersion.of(change)
+        version = latest[report.record_id]
         if supersedes(report.record, version.snapshot):
             await _supersede(conn, report, reason=version.reason, erratum_id=version.erratum_id)
 

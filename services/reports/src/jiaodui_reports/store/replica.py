@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -60,16 +60,23 @@ CASE json_typeof(r.duration_years)
     WHEN 'null' THEN true
     ELSE r.duration_years IS NULL
 END"""
+_NAMES = ", ".join(n for n in ("record_id", *ON_REPORT) if n not in ("institution_code", "branch"))
 _FIELDS = ", ".join(
-    f"{n} {'json' if n == 'duration_years' else 'text'}"
-    for n in ("record_id", *ON_REPORT)
-    if n not in ("institution_code", "branch")
+    f"{n} {'json' if n == 'duration_years' else 'text'}" for n in _NAMES.split(", ")
 )
 
-_UPSERT_PUBLISHED = f"""
+# An import's events as published (their Kafka values, in run order): the last version of
+# each record in the run (by event, then by its place in the event), kept with its snapshot
+# built here where that is sure; returned (as published) where the snapshot is left to Python
+# or an open report may be outdated by it, which an import of new records never has.
+_UPSERT_IMPORTED = f"""
 WITH incoming AS (
-    SELECT r.*, {_SURE} AS sure
-    FROM json_to_recordset($1::json) AS r(institution_code text, branch text, {_FIELDS})
+    SELECT DISTINCT ON (r.record_id) r.*, e.ord, {_SURE} AS sure
+    FROM unnest($1::text[]) WITH ORDINALITY AS e(value, ord),
+         ROWS FROM (json_to_recordset(e.value::json -> 'data' -> 'records')
+                    AS (institution_code text, branch text, {_FIELDS}))
+             WITH ORDINALITY AS r(institution_code, branch, {_NAMES}, pos)
+    ORDER BY r.record_id, e.ord DESC, r.pos DESC
 ), kept AS (
     INSERT INTO records (record_id, institution_code, branch, snapshot)
     SELECT r.record_id::uuid, r.institution_code, r.branch,
@@ -78,18 +85,28 @@ WITH incoming AS (
     ON CONFLICT (record_id) DO UPDATE SET institution_code = EXCLUDED.institution_code,
         branch = EXCLUDED.branch, snapshot = EXCLUDED.snapshot, updated_at = now()
 )
-SELECT record_id FROM incoming WHERE NOT sure
+SELECT (($1::text[])[i.ord]::json -> 'data' -> 'records' -> (i.pos::int - 1))::text AS record,
+       i.sure
+FROM incoming AS i
+WHERE NOT i.sure OR EXISTS (
+    SELECT 1 FROM reports AS o WHERE o.record_id = i.record_id::uuid
+    AND o.closed_at IS NULL AND o.superseded_at IS NULL)
 """  # noqa: S608 - the names are ours
 
 
-async def upsert_published(conn: DbConnection, records: list[Mapping[str, Any]]) -> list[str]:
-    """Many records as an import published them (JSON, one per record), their snapshots
-    built in SQL, in one statement; the ids of those whose snapshot SQL leaves to Python (a
-    length of schooling that Python would format differently from its JSON text)."""
-    if not records:
+async def upsert_imported(
+    conn: DbConnection, published: Sequence[bytes]
+) -> list[tuple[dict[str, Any], bool]]:
+    """The records of a run of RecordsImported events, given as published (their Kafka
+    values, already validated by the consumer), in one statement: the last version of each
+    record in the run replaces the replica's, its snapshot built in SQL. Returned, as
+    published, with whether SQL kept it: the records whose snapshot SQL leaves to Python (a
+    length of schooling that Python would format differently from its JSON text) and those
+    with an open report, which the caller checks. No Python per record otherwise."""
+    if not published:
         return []
-    rows = await conn.fetch(_UPSERT_PUBLISHED, records)
-    return [r["record_id"] for r in rows]
+    rows = await conn.fetch(_UPSERT_IMPORTED, [value.decode() for value in published])
+    return [(json.loads(r["record"]), r["sure"]) for r in rows]
 
 
 async def record(conn: DbConnection, record_id: uuid.UUID) -> dict[str, Any] | None:
