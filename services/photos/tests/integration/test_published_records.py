@@ -57,15 +57,15 @@ def record(name: str, record_id: str | None = None, **fields: Any) -> dict[str, 
     }
 
 
-def imported(records_: list[dict[str, Any]]) -> bytes:
-    return json.dumps(
-        {"type": RecordsImported.TYPE, "data": {"institution_code": "P1", "records": records_}},
-        ensure_ascii=False,
-    ).encode()
+def imported(records_: list[dict[str, Any]]) -> tuple[str, bytes]:
+    data = {"institution_code": "P1", "records": records_}
+    event = {"type": RecordsImported.TYPE, "data": data}
+    return RecordsImported.TYPE, json.dumps(event, ensure_ascii=False).encode()
 
 
-def single(record_: dict[str, Any]) -> bytes:
-    return json.dumps({"type": RecordImported.TYPE, "data": record_}, ensure_ascii=False).encode()
+def single(record_: dict[str, Any]) -> tuple[str, bytes]:
+    event = {"type": RecordImported.TYPE, "data": record_}
+    return RecordImported.TYPE, json.dumps(event, ensure_ascii=False).encode()
 
 
 async def kept(conn: asyncpg.Connection, ids: list[str]) -> dict[str, asyncpg.Record]:

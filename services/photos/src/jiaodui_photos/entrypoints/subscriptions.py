@@ -30,7 +30,7 @@ def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
     async def on_records(conn: DbConnection, run: Sequence[Received]) -> None:
         institutions = [getattr(data, "institution_code") for _, data, _ in run]  # noqa: B009
         await events.records_published(
-            conn, institutions, [value for _, _, value in run], RecordsImported.TYPE
+            conn, institutions, [(e.type, value) for e, _, value in run], RecordsImported.TYPE
         )
 
     # one instance: imported and corrected share a run (order kept); of an import's records

@@ -15,12 +15,15 @@ from jiaodui_photos.store import records
 
 
 async def records_published(
-    conn: DbConnection, institutions: Sequence[str], published: Sequence[bytes], bulk_type: str
+    conn: DbConnection,
+    institutions: Sequence[str],
+    published: Sequence[tuple[str, bytes]],
+    bulk_type: str,
 ) -> None:
-    """A run of record events (an import's worth), as published (``institutions``: theirs),
-    kept set-based: the latest state of each record in one statement, then the photos
-    waiting for any of them link. Python sees only the records whose name key is its to
-    make and those that unlinked photos may belong to."""
+    """A run of record events (an import's worth), as published (type and Kafka value of
+    each; ``institutions``: theirs), kept set-based: the latest state of each record in one
+    statement, then the photos waiting for any of them link. Python sees only the records
+    whose name key is its to make and those that unlinked photos may belong to."""
     for institution_code in sorted(set(institutions)):
         await records.lock_linking(conn, institution_code)  # sorted: no lock-order deadlock
     returned = await records.upsert_published(conn, published, bulk_type)

@@ -74,10 +74,11 @@ END"""
 _UPSERT_PUBLISHED = f"""
 WITH incoming AS (
     SELECT DISTINCT ON (r.record_id) r.*, {_NAME_KEY} AS name_key
-    FROM unnest($1::text[]) WITH ORDINALITY AS e(value, ord)
-    CROSS JOIN LATERAL (SELECT e.value::json AS event) AS v
-    CROSS JOIN LATERAL ROWS FROM (json_to_recordset(CASE WHEN v.event ->> 'type' = $2
-            THEN v.event -> 'data' -> 'records' ELSE json_build_array(v.event -> 'data') END)
+    FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS e(value, type, ord)
+    -- jsonb: the event parsed once (as json, every operator parses the text again)
+    CROSS JOIN LATERAL (SELECT e.value::jsonb AS event OFFSET 0) AS v
+    CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(CASE WHEN e.type = $3
+            THEN v.event -> 'data' -> 'records' ELSE jsonb_build_array(v.event -> 'data') END)
         AS (record_id uuid, institution_code text, branch text, class_name text, cohort text,
             name text, id_type text, identity_hash text, student_number text))
         WITH ORDINALITY AS r(record_id, institution_code, branch, class_name, cohort, name,
@@ -122,14 +123,17 @@ class Returned:
 
 
 async def upsert_published(
-    conn: DbConnection, published: Sequence[bytes], bulk_type: str
+    conn: DbConnection, published: Sequence[tuple[str, bytes]], bulk_type: str
 ) -> list[Returned]:
-    """Keep the records of a run of record events given as published (their Kafka values,
-    validated by the consumer; ``bulk_type`` is the type whose data carries ``records``), in
+    """Keep the records of a run of record events given as published (type and Kafka value
+    of each, validated by the consumer; ``bulk_type`` is the type whose data carries
+    ``records``), in
     one statement, with no Python per record: those returned are left to the caller (their
     name key is Python's to make: keep them with :func:`upsert_records`) or may own unlinked
     photos."""
-    rows = await conn.fetch(_UPSERT_PUBLISHED, [v.decode() for v in published], bulk_type)
+    rows = await conn.fetch(
+        _UPSERT_PUBLISHED, [v.decode() for _, v in published], [t for t, _ in published], bulk_type
+    )
     return [Returned(**dict(row)) for row in rows]
 
 
