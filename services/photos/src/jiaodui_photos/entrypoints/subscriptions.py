@@ -14,29 +14,30 @@ from jiaodui_contracts.records import (
     RecordsImported,
 )
 from jiaodui_contracts.views import view_of
-from jiaodui_runtime.consumer import AnyHandler, Batched, BatchedRaw, Delivered, Received
+from jiaodui_runtime.consumer import AnyHandler, Batched, Delivered
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.service import ServiceRuntime
 
-from jiaodui_photos.domain.linking import KEPT_FIELDS
+from jiaodui_photos.domain.linking import KEPT_FIELDS, KeptRecord
 from jiaodui_photos.service_layer import events
 
-IMPORTED_RECORDS = view_of(RecordsImported, {"institution_code": None, "records": KEPT_FIELDS})
-"""What photos reads of an import's events: the fields of the records it keeps (validated
-here, by the contract's rules; kept by SQL from the events as published)."""
+IMPORTED_RECORDS = view_of(RecordsImported, {"records": KEPT_FIELDS})
 
 
 def handlers(rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
-    async def on_records(conn: DbConnection, run: Sequence[Received]) -> None:
-        institutions = [getattr(data, "institution_code") for _, data, _ in run]  # noqa: B009
-        await events.records_published(
-            conn, institutions, [(e.type, value) for e, _, value in run], RecordsImported.TYPE
-        )
+    async def on_records(conn: DbConnection, run: Sequence[Delivered]) -> None:
+        changes: list[KeptRecord] = []
+        for _, data in run:  # an import's batches carry many records each, in order
+            if isinstance(data, RecordImported | RecordCorrected):
+                changes.append(data)
+            else:
+                assert data.TYPE == RecordsImported.TYPE
+                changes += getattr(data, "records")  # noqa: B009 - a view of RecordsImported
+        await events.records_changed(conn, changes)
 
-    # one instance: imported and corrected share a run (order kept); of an import's records
-    # only what photos keeps is validated (validating every field was ~40 % of this
-    # consumer's CPU), and SQL reads them from the events as published
-    record_events = BatchedRaw(on_records, reads={RecordsImported.TYPE: IMPORTED_RECORDS})
+    # one instance: imported and corrected share a run; of an import's records only what
+    # photos keeps is read (validating every field was ~40 % of this consumer's CPU)
+    record_events = Batched(on_records, reads={RecordsImported.TYPE: IMPORTED_RECORDS})
 
     async def on_matched(conn: DbConnection, run: Sequence[Delivered]) -> None:
         matches = [data for _, data in run]

@@ -9,29 +9,19 @@ from jiaodui_contracts.corrections import ErrataApproved
 from jiaodui_contracts.records import IdentityMatched, IdentityUnmatched
 from jiaodui_runtime.db import DbConnection
 
+from jiaodui_photos.domain.linking import KeptRecord
 from jiaodui_photos.domain.owners import latest_matches
 from jiaodui_photos.service_layer.linking import relink_for_record
 from jiaodui_photos.store import records
 
 
-async def records_published(
-    conn: DbConnection,
-    institutions: Sequence[str],
-    published: Sequence[tuple[str, bytes]],
-    bulk_type: str,
-) -> None:
-    """A run of record events (an import's worth), as published (type and Kafka value of
-    each; ``institutions``: theirs), kept set-based: the latest state of each record in one
-    statement, then the photos waiting for any of them link. Python sees only the records
-    whose name key is its to make and those that unlinked photos may belong to."""
-    for institution_code in sorted(set(institutions)):
+async def records_changed(conn: DbConnection, changes: Sequence[KeptRecord]) -> None:
+    """A run of record events (an import's worth) kept set-based: the latest state of each
+    record in one statement, then the photos waiting for any of them link."""
+    latest = {change.record_id: change for change in changes}
+    for institution_code in sorted({r.institution_code for r in latest.values()}):
         await records.lock_linking(conn, institution_code)  # sorted: no lock-order deadlock
-    returned = await records.upsert_published(conn, published, bulk_type)
-    left = [r for r in returned if r.left_to_python]
-    relink = {uuid.UUID(r.record_id) for r in returned if not r.left_to_python}
-    if left:
-        relink.update(await records.upsert_records(conn, left))
-    for record_id in sorted(relink):
+    for record_id in await records.upsert_records(conn, list(latest.values())):
         await relink_for_record(conn, record_id)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import asyncpg
 from jiaodui_contracts.records import IdentityMatched, IdentityUnmatched
@@ -57,84 +56,6 @@ async def upsert_records(conn: DbConnection, records: Sequence[KeptRecord]) -> l
     ]  # fmt: skip
     found = await conn.fetch(_UPSERT_MANY, *(list(column) for column in zip(*rows, strict=True)))
     return [r["record_id"] for r in found]
-
-
-# name_key (domain/linking.py) where SQL gives Python's answer: names of unified CJK
-# ideographs and the middle dot (NFKC leaves them, nothing to fold or drop), and printable
-# ASCII (NFKC leaves it, spaces dropped, casefold is lower case); NULL for any other name
-_NAME_KEY = r"""CASE
-    WHEN r.name ~ '^[\u3400-\u4dbf\u4e00-\u9fff\u00b7]+$' THEN r.name
-    WHEN r.name ~ '^[ -~]+$' THEN lower(replace(r.name, ' ', '') COLLATE "C")
-END"""
-
-# A run of record events as published (Kafka values, in order; an import's carry up to 100
-# records each, a single record event one): the last version of each record in the run kept,
-# with its name key made here where that is sure. Returned: the records whose name key SQL
-# leaves to Python (not kept: the caller keeps them), and those unlinked photos may belong to.
-_UPSERT_PUBLISHED = f"""
-WITH incoming AS (
-    SELECT DISTINCT ON (r.record_id) r.*, {_NAME_KEY} AS name_key
-    FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS e(value, type, ord)
-    -- jsonb: the event parsed once (as json, every operator parses the text again)
-    CROSS JOIN LATERAL (SELECT e.value::jsonb AS event OFFSET 0) AS v
-    CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(CASE WHEN e.type = $3
-            THEN v.event -> 'data' -> 'records' ELSE jsonb_build_array(v.event -> 'data') END)
-        AS (record_id uuid, institution_code text, branch text, class_name text, cohort text,
-            name text, id_type text, identity_hash text, student_number text))
-        WITH ORDINALITY AS r(record_id, institution_code, branch, class_name, cohort, name,
-                             id_type, identity_hash, student_number, pos)
-    ORDER BY r.record_id, e.ord DESC, r.pos DESC
-), kept AS (
-    INSERT INTO records (record_id, institution_code, branch, class_name, cohort, name,
-                         name_key, id_type, identity_hash, student_number)
-    SELECT record_id, institution_code, branch, class_name, cohort, name, name_key, id_type,
-           identity_hash, student_number
-    FROM incoming WHERE name_key IS NOT NULL
-    ON CONFLICT (record_id) DO UPDATE SET institution_code = EXCLUDED.institution_code,
-        branch = EXCLUDED.branch, class_name = EXCLUDED.class_name, cohort = EXCLUDED.cohort,
-        name = EXCLUDED.name, name_key = EXCLUDED.name_key, id_type = EXCLUDED.id_type,
-        identity_hash = EXCLUDED.identity_hash, student_number = EXCLUDED.student_number,
-        updated_at = now()
-)
-SELECT i.record_id::text, i.institution_code, i.branch, i.class_name, i.cohort, i.name,
-       i.id_type, i.identity_hash, i.student_number, i.name_key IS NULL AS left_to_python
-FROM incoming i
-WHERE i.name_key IS NULL OR EXISTS (
-    SELECT 1 FROM photos p WHERE p.record_id IS NULL AND (p.code_record_id = i.record_id
-    OR (p.institution_code = i.institution_code
-        AND (p.identity_hash = i.identity_hash OR p.student_number = i.student_number))))
-"""  # noqa: S608 - the expression is ours
-
-
-@dataclass(frozen=True, slots=True)
-class Returned:
-    """A record :func:`upsert_published` returned: its fields, and whether it is kept yet."""
-
-    record_id: str
-    institution_code: str
-    branch: str
-    class_name: str | None
-    cohort: str
-    name: str
-    id_type: str
-    identity_hash: str
-    student_number: str
-    left_to_python: bool
-
-
-async def upsert_published(
-    conn: DbConnection, published: Sequence[tuple[str, bytes]], bulk_type: str
-) -> list[Returned]:
-    """Keep the records of a run of record events given as published (type and Kafka value
-    of each, validated by the consumer; ``bulk_type`` is the type whose data carries
-    ``records``), in
-    one statement, with no Python per record: those returned are left to the caller (their
-    name key is Python's to make: keep them with :func:`upsert_records`) or may own unlinked
-    photos."""
-    rows = await conn.fetch(
-        _UPSERT_PUBLISHED, [v.decode() for _, v in published], [t for t, _ in published], bulk_type
-    )
-    return [Returned(**dict(row)) for row in rows]
 
 
 async def record_by_id(conn: DbConnection, record_id: uuid.UUID) -> asyncpg.Record | None:
