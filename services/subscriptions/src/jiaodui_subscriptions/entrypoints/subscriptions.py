@@ -16,9 +16,8 @@ IMPORT_SCOPE = view_of(RecordsImported, ["institution_code"])
 
 
 def handlers(_rt: ServiceRuntime) -> Mapping[str, AnyHandler]:
-    # one instance: a run of mixed types stays one call; the feed keeps each Kafka value
-    # of an import's batch the feed keeps the Kafka value and routes by the institution: the
-    # records themselves are not read here (their validation was ~40 % of this consumer's
-    # CPU in an import)
+    # one instance: a run of mixed types stays one call. The feed keeps each Kafka value as
+    # it came; of an import's batch only the institution is read, to route it (validating
+    # its records was ~40 % of this consumer's CPU in an import)
     every = BatchedRaw(accept_run, reads={RecordsImported.TYPE: IMPORT_SCOPE})
     return dict.fromkeys(PUBLIC_TYPES, every)
