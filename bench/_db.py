@@ -57,7 +57,9 @@ async def stack_size() -> str:
     records = await asyncpg.connect(ADMIN_DSN.rsplit("/", 1)[0] + "/records")
     try:
         rows = await records.fetchval(
-            "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE relname = 'records'"
+            # no row while the stack is still being made (its migrations not yet run)
+            "SELECT coalesce(max(greatest(reltuples, 0)), 0)::bigint FROM pg_class"
+            " WHERE relname = 'records'"
         )
     finally:
         await records.close()
