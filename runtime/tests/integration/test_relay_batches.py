@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 import pytest
 import pytest_asyncio
+from jiaodui_runtime import relay as relay_module
 from jiaodui_runtime.db import connect
 from jiaodui_runtime.migrations import apply_migrations, runtime_migrations
 from jiaodui_runtime.relay import OutboxRelay
@@ -87,3 +88,59 @@ async def test_a_row_larger_than_the_budget_goes_alone_and_the_row_limit_still_h
 
     assert claimed == [1, 3, 2, 0]
     assert publisher.sent == payloads
+
+
+async def named_rows(conn: asyncpg.Connection, *names: str) -> None:
+    await conn.executemany(
+        "INSERT INTO outbox (event_id, topic, key, event_type, payload)"
+        " VALUES ($1, 'identity.events', 'k', 'test', $2)",
+        [(uuid.uuid4(), name.encode()) for name in names],
+    )
+
+
+async def test_a_row_committed_late_below_a_streaming_backlog_is_claimed_after_it(
+    conn: asyncpg.Connection, fresh_database: str
+) -> None:
+    """While a backlog streams, a claim takes only the rows after the last one handed over;
+    a row that took its seq before them and committed after them is looked for at the end of
+    the stream, and at least every LATE_ROWS_EVERY_S."""
+    await named_rows(conn, "a0", "a1")
+    late = await connect(fresh_database)
+    try:
+        tr = late.transaction()
+        await tr.start()
+        await named_rows(late, "late")  # its seq comes before b0's; committed after b0, b1
+        await named_rows(conn, "b0", "b1", "b2")
+        relay_ = relay(fresh_database, batch_size=2)
+        handed: list[asyncpg.Record] = []
+
+        async def claim() -> list[str]:
+            rows = await relay_._claim(conn, [r["seq"] for r in handed])
+            handed.extend(rows)
+            return [bytes(r["payload"]).decode() for r in rows]
+
+        assert await claim() == ["a0", "a1"]  # full: a backlog streams
+        assert await claim() == ["b0", "b1"]
+        await tr.commit()
+        assert await claim() == ["b2"]  # after b1 only; not full: the stream ends
+        assert await claim() == ["late"]
+    finally:
+        await late.close()
+
+
+async def test_while_streaming_rows_committed_late_are_looked_for_every_so_often(
+    conn: asyncpg.Connection, fresh_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(relay_module, "LATE_ROWS_EVERY_S", 0.0)
+    await named_rows(conn, "a0", "a1")
+    late = await connect(fresh_database)
+    try:
+        async with late.transaction():
+            await named_rows(late, "late")
+            await named_rows(conn, "b0", "b1", "b2", "b3")
+            relay_ = relay(fresh_database, batch_size=2)
+            first = await relay_._claim(conn, [])
+        second = await relay_._claim(conn, [r["seq"] for r in first])
+    finally:
+        await late.close()
+    assert [bytes(r["payload"]).decode() for r in second] == ["late", "b0"]

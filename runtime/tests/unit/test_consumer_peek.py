@@ -12,10 +12,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, cast
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from jiaodui_contracts import new_event, to_json_bytes
 from jiaodui_contracts.identity import AccountRegistered
+from jiaodui_runtime import consumer as consumer_module
 from jiaodui_runtime.consumer import PEEK_FROM, EventConsumer, peek_type, poll_size
 from jiaodui_runtime.testing.events import consumer_record as record
 from prometheus_client import REGISTRY
@@ -115,3 +117,21 @@ def test_small_events_come_500_to_a_poll_and_an_imports_batches_about_32() -> No
     assert poll_size(small, budget=1 << 20, most=500) == 500
     assert poll_size(big, budget=1 << 20, most=500) == 32
     assert poll_size([], budget=1 << 20, most=500) == 500
+
+
+def test_a_big_event_whose_guessed_type_is_wanted_is_kept_without_the_exact_peek(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    peeked: list[bytes] = []
+    monkeypatch.setattr(consumer_module, "peek_type", lambda v: peeked.append(v) or peek_type(v))
+    big = {"records": [{"record_id": str(uuid.uuid4())}] * 60}
+    wanted_big = envelope(HANDLED, big)
+    # data first, naming a wanted type: the guess is wrong, the event kept and parsed (the
+    # typed reader checks the type; _apply_all counts it as ignored)
+    decoy_wanted = json.dumps({"data": {"type": HANDLED, **big}, "type": UNHANDLED}).encode()
+    # data first, naming an unwanted type: the exact peek finds the wanted type
+    decoy_unwanted = json.dumps({"data": {"type": UNHANDLED, **big}, "type": HANDLED}).encode()
+    records = [record(0, wanted_big), record(1, decoy_wanted), record(2, decoy_unwanted)]
+    assert all(len(r.value) >= PEEK_FROM for r in records)
+    assert [r.offset for r in consumer()._wanted(records)] == [0, 1, 2]
+    assert peeked == [decoy_unwanted]
