@@ -55,7 +55,8 @@ SELECT seq, topic, key, payload, headers FROM (
 # While a backlog streams (the last claim was full): only the rows after the last one handed
 # over. The claim above walks past every row in flight or being marked to find the few that
 # committed late below them (a transaction that took its seq before others and committed
-# after them): thousands of index entries and heap visits a claim, ~30-40 % of it.
+# after them): thousands of index entries and heap visits, 25-40 % of a claim with 8,000
+# rows in flight (docs/notes/issue-16-session8.md).
 _CLAIM_AFTER = _CLAIM.replace(
     "(seq > $1 OR seq NOT IN (SELECT unnest($2::bigint[])))",
     "seq > $1 AND cardinality($2::bigint[]) >= 0",  # $2 unused: the same parameters
