@@ -1,4 +1,5 @@
-"""Databases for tests of the outbox relay and the inbox consumer."""
+"""Databases for tests: the runtime's tables for relay and consumer tests, and transactions
+that leave nothing behind."""
 
 from __future__ import annotations
 
@@ -27,3 +28,15 @@ async def runtime_pool(dsn: str, *ddl: str, max_size: int = 5) -> AsyncIterator[
         yield pool
     finally:
         await pool.close()
+
+
+@contextlib.asynccontextmanager
+async def rolled_back(conn: asyncpg.Connection) -> AsyncIterator[None]:
+    """A transaction on ``conn`` that is rolled back on exit, whatever happens in it: a test
+    on a shared stack's database leaves nothing behind."""
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
+        yield
+    finally:
+        await transaction.rollback()

@@ -12,6 +12,7 @@ from jiaodui_contracts.examples import example_of
 from jiaodui_contracts.records import ImportedRecord, RecordsImported
 from jiaodui_corrections.store import replica
 from jiaodui_runtime.testing import StackEndpoints
+from jiaodui_runtime.testing.databases import rolled_back
 
 
 def imported(*records: ImportedRecord) -> bytes:
@@ -37,21 +38,19 @@ async def test_a_run_of_imports_leaves_each_records_last_version(stack: StackEnd
         imported(record(first, code, "张三")),  # a later batch changed it again
     ]
     conn = await asyncpg.connect(stack.dsn_for("corrections"))
-    transaction = conn.transaction()  # rolled back: the test leaves nothing behind
-    await transaction.start()
     try:
-        await replica.upsert_imported(conn, run)
-        rows = {
-            str(r["record_id"]): r
-            for r in await conn.fetch("SELECT * FROM records WHERE institution_code = $1", code)
-        }
-        assert set(rows) == {first, second}
-        fields = orjson.loads(rows[first]["fields"])
-        assert fields["name"] == "张三"
-        assert orjson.loads(rows[second]["fields"])["name"] == "李二"
-        assert "identity_hash" not in fields and "change" not in fields  # not kept here
-        assert rows[first]["student_number"] == fields["student_number"]
-        assert rows[first]["branch"] == fields["branch"]
+        async with rolled_back(conn):
+            await replica.upsert_imported(conn, run)
+            rows = {
+                str(r["record_id"]): r
+                for r in await conn.fetch("SELECT * FROM records WHERE institution_code = $1", code)
+            }
     finally:
-        await transaction.rollback()
         await conn.close()
+    assert set(rows) == {first, second}
+    fields = orjson.loads(rows[first]["fields"])
+    assert fields["name"] == "张三"
+    assert orjson.loads(rows[second]["fields"])["name"] == "李二"
+    assert "identity_hash" not in fields and "change" not in fields  # not kept here
+    assert rows[first]["student_number"] == fields["student_number"]
+    assert rows[first]["branch"] == fields["branch"]

@@ -5,7 +5,6 @@ is superseded."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -23,6 +22,7 @@ from jiaodui_reports.store import replica
 from jiaodui_reports.store import reports as store
 from jiaodui_runtime.db import connect
 from jiaodui_runtime.testing import StackEndpoints
+from jiaodui_runtime.testing.databases import rolled_back
 
 
 @pytest_asyncio.fixture
@@ -74,9 +74,7 @@ def as_published(records: list[dict[str, Any]], per_event: int = 7) -> list[byte
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(records=st.lists(published(), min_size=1, max_size=20))
 async def test_sql_snapshots_are_pythons(conn: asyncpg.Connection, records: list[Any]) -> None:
-    tr = conn.transaction()
-    await tr.start()
-    try:
+    async with rolled_back(conn):
         returned = await replica.upsert_imported(conn, as_published(records))
         left = {r["record_id"] for r, sure in returned if not sure}
         assert all(not sure for _, sure in returned)  # no open reports: only the left ones
@@ -84,8 +82,6 @@ async def test_sql_snapshots_are_pythons(conn: asyncpg.Connection, records: list
             "SELECT record_id::text, snapshot FROM records WHERE record_id = ANY($1::uuid[])",
             [uuid.UUID(r["record_id"]) for r in records],
         )
-    finally:
-        await tr.rollback()
     kept = {r["record_id"]: r["snapshot"] for r in rows}
     assert set(kept) | left == {r["record_id"] for r in records} and not set(kept) & left
     for record in records:
@@ -93,17 +89,6 @@ async def test_sql_snapshots_are_pythons(conn: asyncpg.Connection, records: list
             assert kept[record["record_id"]] == snapshot(record)
     simple = [r for r in records if r.get("duration_years") in (None, "", 4, 4.5, 2.5, 3.25)]
     assert not {r["record_id"] for r in simple} & left  # the usual ones are SQL's
-
-
-@contextlib.asynccontextmanager
-async def rolled_back(conn: asyncpg.Connection) -> AsyncIterator[None]:
-    """A transaction that leaves nothing behind."""
-    tr = conn.transaction()
-    await tr.start()
-    try:
-        yield
-    finally:
-        await tr.rollback()
 
 
 def record(record_id: str, **fields: Any) -> dict[str, Any]:

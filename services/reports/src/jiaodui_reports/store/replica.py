@@ -60,10 +60,10 @@ CASE json_typeof(r.duration_years)
     WHEN 'null' THEN true
     ELSE r.duration_years IS NULL
 END"""
-_NAMES = ", ".join(n for n in ("record_id", *ON_REPORT) if n not in ("institution_code", "branch"))
-_FIELDS = ", ".join(
-    f"{n} {'json' if n == 'duration_years' else 'text'}" for n in _NAMES.split(", ")
-)
+_READ = tuple(n for n in ("record_id", *ON_REPORT) if n not in ("institution_code", "branch"))
+"""The record's members read besides its institution and branch (which lead the columns)."""
+_NAMES = ", ".join(_READ)
+_FIELDS = ", ".join(f"{n} {'json' if n == 'duration_years' else 'text'}" for n in _READ)
 
 # An import's events as published (their Kafka values, in run order): the last version of
 # each record in the run (by event, then by its place in the event), kept with its snapshot
