@@ -65,6 +65,12 @@ class ServiceRuntime:
     def source(self) -> str:
         return f"/jiaodui/{self.settings.service_name}"
 
+    def outbox_committed(self) -> None:
+        """Outbox rows were committed without a NOTIFY in their transaction (a hot path's
+        statement): have the relay publish them now (:meth:`OutboxRelay.committed`)."""
+        if self.relay is not None:
+            self.relay.committed()
+
 
 @dataclass(frozen=True)
 class ServiceDefinition:

@@ -43,6 +43,7 @@ async def build_photos(rt: ServiceRuntime) -> Photos:
         blobs=blob_store_from_url(settings.blob_url),
         display_zone=display_zone(settings.display_timezone),
         tokens=CachedTokenVerifier(rt.verifier, rt.redis),
+        outbox_committed=rt.outbox_committed,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
@@ -22,5 +23,7 @@ class Photos:
     blobs: BlobStore
     display_zone: tzinfo
     tokens: CachedTokenVerifier
+    # wakes the outbox relay after a statement that wrote events without a NOTIFY committed
+    outbox_committed: Callable[[], None]
     # batches being processed after their 202; kept so that they are not garbage-collected
     tasks: set[asyncio.Task[None]] = field(default_factory=set)

@@ -82,6 +82,7 @@ async def answer_photo(
                     )
                 raise Problem(404, "photo_not_found", "There is no such photo.")
             if row["answered"]:
+                ph.outbox_committed()  # the statement committed its event
                 return _view(ph, pid, row, wanted.value, now, reason)
             owner = row["account_id"]
             try:

@@ -1,6 +1,8 @@
 """The hot path: a photo's answer in ONE statement (one round trip, one implicit
 transaction) that reads the slot with its owner and window, writes the answer when the
-rules allow it, and writes its event to the outbox, built by the database."""
+rules allow it, and writes its event to the outbox, built by the database. It does not
+NOTIFY the relay (a NOTIFY serialises the commits of the whole cluster): the caller wakes it
+once the statement has committed (``ServiceRuntime.outbox_committed``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 import asyncpg
 from jiaodui_contracts import Contract
 from jiaodui_runtime.db import DbConnection
-from jiaodui_runtime.outbox import NOTIFY_CHANNEL, built_event_params, insert_built_events_sql
+from jiaodui_runtime.outbox import built_event_params, insert_built_events_sql
 
 # $1 photo, $2 wanted status, $3 caller, $4 now, $5 dispute reason, $6 the event's own fields
 # (jsonb), $7.. the built event's parameters. The guard of ``answered`` is the case where
@@ -49,8 +51,7 @@ WITH slot AS (
 ), written AS (
     {insert_built_events_sql("events", first_param=7)} RETURNING 1
 )
-SELECT slot.*, (SELECT count(*) FROM answered) AS answered,
-       (SELECT count(*) FROM (SELECT pg_notify('{NOTIFY_CHANNEL}', '') FROM written) n) AS woke
+SELECT slot.*, (SELECT count(*) FROM answered) AS answered
 FROM slot
 """  # noqa: S608 - module constants, not input
 

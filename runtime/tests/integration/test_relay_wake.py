@@ -1,0 +1,100 @@
+"""A relay woken by :meth:`OutboxRelay.committed` rather than by a NOTIFY in the writer's
+transaction (a NOTIFY holds a lock of the whole cluster until its commit is flushed): the
+leader in this process at once, the leader of another instance through a NOTIFY sent after
+the commit. The relays poll once a minute, so only the wake explains a row published within
+seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from jiaodui_runtime.db import connect
+from jiaodui_runtime.migrations import apply_migrations, runtime_migrations
+from jiaodui_runtime.relay import OutboxRelay
+
+from .test_relay_batches import RecordingPublisher, outbox_rows
+
+pytestmark = pytest.mark.integration
+
+
+@pytest_asyncio.fixture
+async def conn(fresh_database: str) -> AsyncIterator[asyncpg.Connection]:
+    conn = await connect(fresh_database)
+    await apply_migrations(conn, runtime_migrations())
+    yield conn
+    await conn.close()
+
+
+async def until(condition: Callable[[], Any], *, within_s: float = 10.0) -> None:
+    deadline = time.monotonic() + within_s
+    while not await condition():
+        assert time.monotonic() < deadline, "not within the deadline"
+        await asyncio.sleep(0.02)
+
+
+def asleep_relay(dsn: str) -> tuple[OutboxRelay, asyncio.Event]:
+    """A relay polling once a minute, and an event set once it waits for work (its first
+    claims found nothing): a row committed after that is published only when it is woken."""
+    relay = OutboxRelay(dsn=dsn, publisher_factory=RecordingPublisher, poll_interval_s=60)
+    asleep = asyncio.Event()
+    sleep = relay._sleep
+
+    async def sleeping(seconds: float, *also: asyncio.Future[Any]) -> None:
+        asleep.set()
+        await sleep(seconds, *also)
+
+    relay._sleep = sleeping  # type: ignore[method-assign]
+    return relay, asleep
+
+
+async def stopped(relay: OutboxRelay, task: asyncio.Task[None]) -> None:
+    relay.stop()
+    await asyncio.wait_for(task, 10)
+
+
+async def test_the_leading_relay_is_woken_in_its_own_process(
+    conn: asyncpg.Connection, fresh_database: str
+) -> None:
+    relay, asleep = asleep_relay(fresh_database)
+    task = asyncio.create_task(relay.run())
+    try:
+        await asyncio.wait_for(asleep.wait(), 10)
+        assert relay.is_leader
+        await outbox_rows(conn, [100, 100])  # committed, no NOTIFY
+
+        relay.committed()
+
+        await until(lambda: conn.fetchval("SELECT bool_and(published_at IS NOT NULL) FROM outbox"))
+    finally:
+        await stopped(relay, task)
+
+
+async def test_an_instance_that_does_not_lead_wakes_the_leader_with_a_notify(
+    conn: asyncpg.Connection, fresh_database: str
+) -> None:
+    leader, leader_asleep = asleep_relay(fresh_database)
+    other, other_asleep = asleep_relay(fresh_database)
+    leading = asyncio.create_task(leader.run())
+    try:
+        await asyncio.wait_for(leader_asleep.wait(), 10)
+        waiting = asyncio.create_task(other.run())
+        try:
+            await asyncio.wait_for(other_asleep.wait(), 10)  # it found the lock taken
+            assert leader.is_leader and not other.is_leader
+            await outbox_rows(conn, [100])
+
+            other.committed()
+
+            await until(
+                lambda: conn.fetchval("SELECT bool_and(published_at IS NOT NULL) FROM outbox")
+            )
+        finally:
+            await stopped(other, waiting)
+    finally:
+        await stopped(leader, leading)
