@@ -20,7 +20,7 @@ import asyncpg
 from jiaodui_runtime.db import DbConnection, connect
 from jiaodui_runtime.logging import get_logger
 
-__all__ = ["claim_due", "run_queue_workers", "wake"]
+__all__ = ["claim_due", "claim_due_many", "run_queue_workers", "wake"]
 
 _log = get_logger(__name__)
 
@@ -43,15 +43,36 @@ async def claim_due(
     """Lock one due pending row for the caller's transaction (others skip it), oldest due
     first. ``where`` narrows it further with ``$1``... placeholders for ``args``; names come
     from code, never from input."""
+    rows = await claim_due_many(
+        conn, table=table, columns=columns, limit=1, where=where, args=args,
+        due_column=due_column, status_column=status_column,
+    )  # fmt: skip
+    return rows[0] if rows else None
+
+
+async def claim_due_many(
+    conn: DbConnection,
+    *,
+    table: str,
+    columns: Sequence[str],
+    limit: int,
+    where: str = "TRUE",
+    args: Sequence[object] = (),
+    due_column: str = "next_attempt_at",
+    status_column: str = "status",
+) -> list[asyncpg.Record]:
+    """Up to ``limit`` due pending rows locked for the caller's transaction, as
+    :func:`claim_due` locks one."""
     if not conn.is_in_transaction():
         raise RuntimeError("claim_due needs the caller's transaction")
-    row: asyncpg.Record | None = await conn.fetchrow(
-        f"SELECT {', '.join(columns)} FROM {table}"  # noqa: S608 - names from code
-        f" WHERE {status_column} = 'pending' AND {due_column} <= now() AND ({where})"
-        f" ORDER BY {due_column} LIMIT 1 FOR UPDATE SKIP LOCKED",
-        *args,
+    return list(
+        await conn.fetch(
+            f"SELECT {', '.join(columns)} FROM {table}"  # noqa: S608 - names from code
+            f" WHERE {status_column} = 'pending' AND {due_column} <= now() AND ({where})"
+            f" ORDER BY {due_column} LIMIT {int(limit)} FOR UPDATE SKIP LOCKED",
+            *args,
+        )
     )
-    return row
 
 
 def _setter(event: asyncio.Event) -> Callable[..., None]:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import asyncpg
 from jiaodui_runtime.db import DbConnection
-from jiaodui_runtime.workqueue import claim_due, wake
+from jiaodui_runtime.workqueue import claim_due_many, wake
 
 WAKE_CHANNEL = "deliveries"
 _CLAIMED = (
@@ -67,9 +67,9 @@ async def insert_all(conn: DbConnection, new: Sequence[NewDelivery]) -> set[uuid
     return {row["id"] for row in rows}
 
 
-async def claim_next_due(conn: DbConnection) -> asyncpg.Record | None:
-    """Lock one due pending delivery for this transaction; others skip it."""
-    return await claim_due(conn, table="deliveries", columns=_CLAIMED)
+async def claim_due(conn: DbConnection, *, limit: int) -> list[asyncpg.Record]:
+    """Lock up to ``limit`` due pending deliveries for this transaction; others skip them."""
+    return await claim_due_many(conn, table="deliveries", columns=_CLAIMED, limit=limit)
 
 
 async def mark_sent(conn: DbConnection, delivery_id: uuid.UUID, *, attempts: int) -> datetime:
