@@ -116,6 +116,11 @@ WITH matched AS (
         cohort = COALESCE(EXCLUDED.cohort, records.cohort),
         student_number = COALESCE(EXCLUDED.student_number, records.student_number),
         updated_at = now()
+    -- a match of a record already kept from its import changes nothing: no new row version
+    WHERE (records.institution_code, records.branch, records.cohort, records.student_number)
+        IS DISTINCT FROM (EXCLUDED.institution_code, EXCLUDED.branch,
+                          COALESCE(EXCLUDED.cohort, records.cohort),
+                          COALESCE(EXCLUDED.student_number, records.student_number))
 )
 INSERT INTO record_owners (record_id, account_id, matched_at)
 SELECT record_id, account_id, matched_at FROM matched ORDER BY ord
