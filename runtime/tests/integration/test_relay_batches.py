@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import Awaitable
 from typing import Any
 
 import asyncpg
 import pytest
-import pytest_asyncio
 from jiaodui_runtime import relay as relay_module
 from jiaodui_runtime.db import connect
-from jiaodui_runtime.migrations import apply_migrations, runtime_migrations
 from jiaodui_runtime.relay import OutboxRelay
 
 pytestmark = pytest.mark.integration
@@ -39,14 +37,6 @@ class RecordingPublisher:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         done.set_result(None)
         return done
-
-
-@pytest_asyncio.fixture
-async def conn(fresh_database: str) -> AsyncIterator[asyncpg.Connection]:
-    conn = await connect(fresh_database)
-    await apply_migrations(conn, runtime_migrations())
-    yield conn
-    await conn.close()
 
 
 async def outbox_rows(conn: asyncpg.Connection, sizes: list[int]) -> list[bytes]:

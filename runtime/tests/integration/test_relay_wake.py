@@ -8,27 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
 import pytest
-import pytest_asyncio
-from jiaodui_runtime.db import connect
-from jiaodui_runtime.migrations import apply_migrations, runtime_migrations
 from jiaodui_runtime.relay import OutboxRelay
 
 from .test_relay_batches import RecordingPublisher, outbox_rows
 
 pytestmark = pytest.mark.integration
-
-
-@pytest_asyncio.fixture
-async def conn(fresh_database: str) -> AsyncIterator[asyncpg.Connection]:
-    conn = await connect(fresh_database)
-    await apply_migrations(conn, runtime_migrations())
-    yield conn
-    await conn.close()
 
 
 async def until(condition: Callable[[], Any], *, within_s: float = 10.0) -> None:
