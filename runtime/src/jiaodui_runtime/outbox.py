@@ -111,7 +111,9 @@ def insert_built_events_sql(rows: str, *, first_param: int) -> str:
     parameters from ``$first_param`` on are :func:`built_event_params`. The payload carries
     the same members as :func:`jiaodui_contracts.to_json_bytes` writes (JSON spacing aside),
     so consumers parse it alike; the relay sends the stored bytes as they are. Call inside the
-    caller's transaction and wake the relay (``pg_notify``) as :func:`add_to_outbox` does."""
+    caller's transaction and wake the relay: ``pg_notify`` in it, as :func:`add_to_outbox`
+    does, or, on a hot path, :meth:`ServiceRuntime.outbox_committed` once it has committed (a
+    NOTIFY serialises the commits of the whole cluster; photos' answer does that)."""
     p = first_param
     return _INSERT_BUILT.format(p=p, p1=p + 1, p2=p + 2, p3=p + 3, p4=p + 4, p5=p + 5, rows=rows)
 
