@@ -56,6 +56,7 @@ from jiaodui_runtime.context import bind_correlation_id
 from jiaodui_runtime.db import DbConnection, database_away
 from jiaodui_runtime.logging import get_logger
 from jiaodui_runtime.relay import Publisher
+from jiaodui_runtime.wakes import Wakers
 
 Handler = Callable[[DbConnection, CloudEvent, Contract], Awaitable[None]]
 """An event handler: applies the event's effects using the given transaction."""
@@ -215,8 +216,12 @@ class EventConsumer:
         session_timeout_ms: int = 10000,
         batch_transactions: bool = True,
         offset_reset: str = "earliest",
+        commit_interval_s: float = 0.2,
+        wakers: Wakers | None = None,
     ) -> None:
         self.name = name
+        self._wakers = wakers
+        self._commit_interval_s = commit_interval_s
         self._session_timeout_ms = session_timeout_ms
         self._batch_transactions = batch_transactions
         self._offset_reset = offset_reset
@@ -276,15 +281,23 @@ class EventConsumer:
         self._consumer = consumer
         last_lag = 0.0
         committing: asyncio.Task[None] | None = None
+        # offsets handled and not yet committed; committed at most every commit_interval_s
+        # while records flow, and as soon as a poll comes back empty
+        handled: dict[TopicPartition, int] = {}
+        last_commit = time.monotonic()
         max_records = self._batch_size
         try:
             while not self._stopping:
                 if committing is not None and committing.done():
                     committing.result()  # an unexpected error ends this consumer like a crash
-                batches = await consumer.getmany(timeout_ms=500, max_records=max_records)
+                wait_ms = 500
+                if handled:  # an empty poll at the latest when the commit is due
+                    due = last_commit + self._commit_interval_s - time.monotonic()
+                    wait_ms = max(0, min(wait_ms, int(due * 1000)))
+                batches = await consumer.getmany(timeout_ms=wait_ms, max_records=max_records)
                 if batches:
-                    # one transaction and one offset commit for the whole poll, whichever
-                    # partitions it spans (each partition's records stay in offset order)
+                    # one transaction for the whole poll, whichever partitions it spans (each
+                    # partition's records stay in offset order)
                     records = [r for rs in batches.values() for r in rs]
                     # ~poll_bytes of events per poll: 500 small events (IdentityMatched
                     # ~700 B), ~32 RecordsImported of ~32 KB
@@ -293,29 +306,39 @@ class EventConsumer:
                     # RecordsImported parsed at once held ~170 MB of objects in every consumer
                     # of the topic
                     for chunk in by_size(self._wanted(records), self._batch_bytes):
-                        await self._handle_batch(chunk)
-                    # the commit's broker round trip overlaps the next poll (it delayed every
-                    # record that arrived meanwhile); one commit at a time keeps the committed
-                    # offsets increasing, and a commit that is lost only means repeats that the
-                    # inbox drops
+                        # the relay (and queue workers) woken once the chunk committed: a
+                        # NOTIFY in its transaction would serialise commits cluster-wide
+                        with self._after_commit():
+                            await self._handle_batch(chunk)
+                    handled.update({tp: rs[-1].offset + 1 for tp, rs in batches.items()})
+                due = time.monotonic() - last_commit >= self._commit_interval_s
+                if handled and (due or not batches):
+                    # One commit per interval, not per poll: a commit is a broker round trip
+                    # and a write to __consumer_offsets, and while events trickle in (a burst
+                    # of confirmations: a poll of one or two events each) one per poll cost
+                    # more than the events (docs/notes/issue-16-session10.md). What was
+                    # handled and not committed when an instance dies comes again, and the
+                    # inbox drops it. The commit overlaps the next poll; one at a time keeps
+                    # the committed offsets increasing.
                     if committing is not None:
                         await committing
-                    committing = asyncio.create_task(
-                        self._commit(
-                            consumer,
-                            {tp: records[-1].offset + 1 for tp, records in batches.items()},
-                        )
-                    )
+                    committing = asyncio.create_task(self._commit(consumer, handled))
+                    handled, last_commit = {}, time.monotonic()
                 if time.monotonic() - last_lag > 1.0:
                     await self._observe_lag(consumer)
                     last_lag = time.monotonic()
         finally:
-            if committing is not None:
-                with contextlib.suppress(Exception):
+            with contextlib.suppress(Exception):
+                if committing is not None:
                     await committing
+                if handled and self._stopping:  # a clean stop leaves nothing to repeat
+                    await self._commit(consumer, handled)
             self._consumer = None
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(consumer.stop(), 10)
+
+    def _after_commit(self) -> contextlib.AbstractContextManager[None]:
+        return self._wakers.after_commit() if self._wakers else contextlib.nullcontext()
 
     async def _commit(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
         # a partition lost in a rebalance is resumed by its new owner; the inbox drops repeats

@@ -21,6 +21,7 @@ from jiaodui_contracts.envelope import SCHEMA_BASE
 
 from jiaodui_runtime.context import current_correlation_id
 from jiaodui_runtime.db import DbConnection
+from jiaodui_runtime.wakes import wake_at_commit
 
 NOTIFY_CHANNEL = "outbox"
 
@@ -49,7 +50,8 @@ async def add_to_outbox(
     """Record ``payload`` as an event to publish once the surrounding transaction commits.
 
     Must be called inside ``conn.transaction()``: the event exists exactly when the
-    state change it describes does. The relay is woken by NOTIFY at commit time.
+    state change it describes does. The relay is woken once it commits
+    (:func:`~jiaodui_runtime.wakes.wake_at_commit`).
     """
     if not conn.is_in_transaction():
         raise RuntimeError("add_to_outbox needs the caller's transaction")
@@ -65,32 +67,38 @@ async def add_to_outbox(
         to_json_bytes(event),
         headers,
     )
-    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+    await wake_at_commit(conn, NOTIFY_CHANNEL)
     return event
 
 
 async def add_many_to_outbox(
     conn: DbConnection, payloads: list[Contract], *, source: str
 ) -> list[CloudEvent]:
-    """Bulk variant for imports: one COPY instead of one INSERT per event."""
+    """Record several events in one statement (as :func:`add_to_outbox` does one): a batch
+    of a consumer or a queue worker. One ``INSERT … SELECT FROM unnest`` rather than a COPY,
+    which asyncpg precedes with a look at the table's columns: more round trips than the
+    rows of a small batch are worth."""
     if not conn.is_in_transaction():
         raise RuntimeError("add_many_to_outbox needs the caller's transaction")
     if not payloads:
         return []
-    headers = _headers()
     events = [
         new_event(p, source=source, id=event_id)
         for p, event_id in zip(payloads, new_event_ids(len(payloads)), strict=True)
     ]
-    await conn.copy_records_to_table(
-        "outbox",
-        columns=["event_id", "topic", "key", "event_type", "payload", "headers"],
-        records=[
-            (e.id, topic_of(p), key_of(p), e.type, to_json_bytes(e), headers)
-            for e, p in zip(events, payloads, strict=True)
-        ],
+    await conn.execute(
+        "INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)"
+        " SELECT e.event_id, e.topic, e.key, e.event_type, e.payload, $6::jsonb"
+        " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[])"
+        " WITH ORDINALITY AS e (event_id, topic, key, event_type, payload, ord) ORDER BY e.ord",
+        [e.id for e in events],
+        [topic_of(p) for p in payloads],
+        [key_of(p) for p in payloads],
+        [e.type for e in events],
+        [to_json_bytes(e) for e in events],
+        _headers(),
     )
-    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+    await wake_at_commit(conn, NOTIFY_CHANNEL)
     return events
 
 
@@ -111,9 +119,10 @@ def insert_built_events_sql(rows: str, *, first_param: int) -> str:
     parameters from ``$first_param`` on are :func:`built_event_params`. The payload carries
     the same members as :func:`jiaodui_contracts.to_json_bytes` writes (JSON spacing aside),
     so consumers parse it alike; the relay sends the stored bytes as they are. Call inside the
-    caller's transaction and wake the relay: ``pg_notify`` in it, as :func:`add_to_outbox`
-    does, or, on a hot path, :meth:`ServiceRuntime.outbox_committed` once it has committed (a
-    NOTIFY serialises the commits of the whole cluster; photos' answer does that)."""
+    caller's transaction and wake the relay: :func:`~jiaodui_runtime.wakes.wake_at_commit`
+    in it, as :func:`add_to_outbox` does, or, on a statement that commits alone,
+    :meth:`ServiceRuntime.outbox_committed` once it has committed (a NOTIFY in a transaction
+    serialises the commits of the whole cluster; photos' answer does that)."""
     p = first_param
     return _INSERT_BUILT.format(p=p, p1=p + 1, p2=p + 2, p3=p + 3, p4=p + 4, p5=p + 5, rows=rows)
 

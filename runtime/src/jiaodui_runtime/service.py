@@ -38,8 +38,10 @@ from jiaodui_runtime.memory import trim_after_bursts
 from jiaodui_runtime.middleware import RequestContextMiddleware
 from jiaodui_runtime.migrations import Migration, apply_migrations, runtime_migrations
 from jiaodui_runtime.openapi_links import Link, document_links
+from jiaodui_runtime.outbox import NOTIFY_CHANNEL
 from jiaodui_runtime.relay import OutboxRelay
 from jiaodui_runtime.settings import ServiceSettings
+from jiaodui_runtime.wakes import Wakers
 
 _log = get_logger(__name__)
 
@@ -60,6 +62,9 @@ class ServiceRuntime:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     relay_task: asyncio.Task[None] | None = None
     consumer_task: asyncio.Task[None] | None = None
+    wakers: Wakers = field(default_factory=Wakers)
+    """Who this process wakes once a transaction that wrote outbox or queue rows committed
+    (:mod:`jiaodui_runtime.wakes`): the relay, and the queue workers it runs."""
 
     @property
     def source(self) -> str:
@@ -173,6 +178,7 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
             topic_prefix=s.kafka_topic_prefix,
         )
         rt.relay_task = asyncio.create_task(rt.relay.run(), name=f"{name}-outbox-relay")
+        rt.wakers.register(NOTIFY_CHANNEL, rt.relay.committed)
         rt.tasks.append(rt.relay_task)
         handlers = definition.handlers(rt) if definition.handlers is not None else {}
         if handlers:
@@ -191,6 +197,8 @@ async def run_runtime(definition: ServiceDefinition) -> AsyncIterator[ServiceRun
                 session_timeout_ms=s.consumer_session_timeout_ms,
                 batch_transactions=s.consumer_batch_transactions,
                 offset_reset=s.consumer_offset_reset,
+                commit_interval_s=s.consumer_commit_interval_s,
+                wakers=rt.wakers,
             )
             rt.consumer_task = asyncio.create_task(rt.consumer.run(), name=f"{name}-consumer")
             rt.tasks.append(rt.consumer_task)

@@ -81,6 +81,9 @@ class ServiceSettings(BaseSettings):
     consumer_batch_transactions: bool = True
     # where a consumer group that has no committed offsets yet starts
     consumer_offset_reset: Literal["earliest", "latest"] = "earliest"
+    # offsets are committed at most this often while events flow (at once when they stop):
+    # an instance that dies repeats up to this much, which the inbox drops
+    consumer_commit_interval_s: float = 0.2
     # give memory freed after a burst back to the system: checked every interval, trimmed
     # once the process holds this many MB more than after the last trim (0 s: never)
     memory_trim_interval_s: float = 2.0

@@ -1,12 +1,12 @@
 """A database table used as a work queue: workers woken by NOTIFY, polling as a fallback.
 
-The table's producer inserts due rows and runs ``pg_notify(channel, '')`` in the same
-transaction; :func:`run_queue_workers` keeps one LISTEN connection and ``concurrency``
-workers that call ``drain`` until it reports no work. ``drain`` claims rows with
-``FOR UPDATE SKIP LOCKED`` (see :func:`claim_due`), so every instance of a service may run
-the workers: a row is worked by one of them at a time, and a retry that comes due is
-picked up by whoever polls first. Used by notify (mail and SMS) and subscriptions
-(webhooks).
+The table's producer inserts due rows and calls :func:`wake` in the same transaction (a
+NOTIFY at its commit, or, in this process, a wake after it: :mod:`jiaodui_runtime.wakes`);
+:func:`run_queue_workers` keeps one LISTEN connection and ``concurrency`` workers that call
+``drain`` until it reports no work. ``drain`` claims rows with ``FOR UPDATE SKIP LOCKED``
+(see :func:`claim_due`), so every instance of a service may run the workers: a row is
+worked by one of them at a time, and a retry that comes due is picked up by whoever polls
+first. Used by notify (mail and SMS), subscriptions (webhooks) and photos (machine checks).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import asyncpg
 
 from jiaodui_runtime.db import DbConnection, connect
 from jiaodui_runtime.logging import get_logger
+from jiaodui_runtime.wakes import Wakers, wake_at_commit
 
 __all__ = ["claim_due", "claim_due_many", "run_queue_workers", "wake"]
 
@@ -27,7 +28,7 @@ _log = get_logger(__name__)
 
 async def wake(conn: DbConnection, channel: str) -> None:
     """Wake the workers of ``channel`` when the surrounding transaction commits."""
-    await conn.execute("SELECT pg_notify($1, '')", channel)
+    await wake_at_commit(conn, channel)
 
 
 async def claim_due(
@@ -100,15 +101,23 @@ async def _listen(dsn: str, channel: str, wakeup: asyncio.Event) -> None:
 
 
 async def _worker(
-    channel: str, drain: Callable[[], Awaitable[int]], wakeup: asyncio.Event, poll_s: float
+    channel: str,
+    drain: Callable[[], Awaitable[int]],
+    wakeup: asyncio.Event,
+    poll_s: float,
+    wakers: Wakers | None,
 ) -> None:
     while True:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wakeup.wait(), timeout=poll_s)
         wakeup.clear()
         try:
-            while await drain():
-                pass
+            while True:
+                # what a pass queues or publishes wakes its workers and the relay once the
+                # pass's transaction committed (jiaodui_runtime.wakes)
+                with wakers.after_commit() if wakers else contextlib.nullcontext():
+                    if not await drain():
+                        break
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -122,12 +131,21 @@ async def run_queue_workers(
     drain: Callable[[], Awaitable[int]],
     concurrency: int = 1,
     poll_interval_s: float = 1.0,
+    wakers: Wakers | None = None,
 ) -> None:
     """Run until cancelled: ``concurrency`` workers call ``drain`` (which works a few due
     rows and returns how many) whenever ``channel`` is notified, and every
-    ``poll_interval_s`` for retries that came due."""
+    ``poll_interval_s`` for retries that came due. With ``wakers`` (the process's), rows
+    this process queues wake these workers after their commit, without a NOTIFY
+    (:mod:`jiaodui_runtime.wakes`); other instances' workers still hear the NOTIFYs of
+    writers outside such a block, and poll."""
     wakeup = asyncio.Event()
+    if wakers is not None:
+        wakers.register(channel, wakeup.set)
     await asyncio.gather(
         _listen(dsn, channel, wakeup),
-        *(_worker(channel, drain, wakeup, poll_interval_s) for _ in range(max(1, concurrency))),
+        *(
+            _worker(channel, drain, wakeup, poll_interval_s, wakers)
+            for _ in range(max(1, concurrency))
+        ),
     )

@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 import pytest
 import pytest_asyncio
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from jiaodui_contracts import CloudEvent, new_event, to_json_bytes
 from jiaodui_contracts.identity import AccountRegistered
 from jiaodui_runtime.consumer import AnyHandler, Batched, BatchedRaw, EventConsumer
@@ -23,11 +23,14 @@ from jiaodui_runtime.db import DbConnection, connect, create_pool
 from jiaodui_runtime.dlq import dlq_size, replay
 from jiaodui_runtime.kafka import all_topics, ensure_topics, new_producer
 from jiaodui_runtime.migrations import apply_migrations, runtime_migrations
-from jiaodui_runtime.outbox import add_many_to_outbox, add_to_outbox
+from jiaodui_runtime.outbox import NOTIFY_CHANNEL, add_many_to_outbox, add_to_outbox
 from jiaodui_runtime.relay import OutboxRelay, Publisher
 from jiaodui_runtime.testing import eventually
 from jiaodui_runtime.testing.stack import StackEndpoints
+from jiaodui_runtime.wakes import Wakers
 from pydantic import BaseModel
+
+from .test_relay_wake import asleep_relay
 
 pytestmark = pytest.mark.integration
 TOPIC = "identity.events"
@@ -443,3 +446,115 @@ async def test_a_raw_batched_handler_gets_each_events_kafka_value_as_sent(
     await run_until([consumer.run], all_five, "5 events kept", [consumer.stop])
     await consumer._dead_letters.stop()
     assert [value for _, value in received] == sent  # once each, in order, byte for byte
+
+
+async def produce(stack: StackEndpoints, prefix: str, n: int) -> list[str]:
+    """``n`` AccountRegistered straight onto the test's topic; their account ids."""
+    ids = [str(uuid.uuid4()) for _ in range(n)]
+    producer = new_producer(stack.kafka_bootstrap, client_id="test-producer")
+    await producer.start()
+    try:
+        for account_id in ids:
+            event = new_event(
+                AccountRegistered(account_id=account_id, registered_at=datetime.now(UTC)),
+                source="/jiaodui/test",
+            )
+            await producer.send_and_wait(
+                prefix + TOPIC, value=to_json_bytes(event), key=account_id.encode()
+            )
+    finally:
+        await producer.stop()
+    return ids
+
+
+async def test_a_consumers_outbox_rows_wake_the_relay_once_its_batch_committed(
+    db: asyncpg.Pool, fresh_database: str, prefix: str, stack: StackEndpoints
+) -> None:
+    """A handler's outbox row is published by a relay that polls every five minutes: the
+    consumer woke it after the batch's commit, not a NOTIFY (jiaodui_runtime.wakes)."""
+    relay, asleep = asleep_relay(fresh_database, poll_interval_s=300)
+    wakers = Wakers()
+    wakers.register(NOTIFY_CHANNEL, relay.committed)
+
+    async def forward(conn: DbConnection, event: CloudEvent, data: BaseModel) -> None:
+        await record_effect(conn, event, data)
+        assert isinstance(data, AccountRegistered)
+        await add_to_outbox(conn, data, source="/jiaodui/test")
+
+    consumer = consumer_for(stack, db, prefix, handler=forward, wakers=wakers)
+    await consumer._dead_letters.start()
+    heard: list[str] = []
+    listener = await connect(fresh_database)
+    await listener.add_listener(NOTIFY_CHANNEL, lambda *args: heard.append(args[2]))
+    relaying = asyncio.create_task(relay.run())
+    try:
+        await asyncio.wait_for(asleep.wait(), 10)
+        heard.clear()  # the relay's own start-up is not the consumer's
+        await produce(stack, prefix, 5)
+
+        async def published() -> bool:
+            return bool(
+                await db.fetchval(
+                    "SELECT count(*) = 5 AND bool_and(published_at IS NOT NULL) FROM outbox"
+                )
+            )
+
+        await run_until([consumer.run], published, "5 forwarded rows published", [consumer.stop])
+        await listener.execute("SELECT 1")  # a NOTIFY of a commit would have arrived by now
+        assert heard == []
+    finally:
+        relay.stop()
+        await asyncio.wait_for(relaying, 10)
+        await consumer._dead_letters.stop()
+        await listener.close()
+
+
+class CountingCommits(EventConsumer):
+    commits = 0
+
+    async def _commit(self, consumer: Any, offsets: Any) -> None:
+        self.commits += 1
+        await super()._commit(consumer, offsets)
+
+
+async def committed_offsets(stack: StackEndpoints, group: str, topic: str) -> int:
+    reader = AIOKafkaConsumer(
+        bootstrap_servers=stack.kafka_bootstrap, group_id=group, enable_auto_commit=False
+    )
+    await reader.start()
+    try:
+        partitions = reader.partitions_for_topic(topic) or set()
+        if not partitions:
+            await reader._client.force_metadata_update()
+            partitions = reader.partitions_for_topic(topic) or set()
+        offsets = [await reader.committed(TopicPartition(topic, p)) for p in partitions]
+        return sum(o or 0 for o in offsets)
+    finally:
+        await reader.stop()
+
+
+async def test_offsets_are_committed_per_interval_and_once_the_events_stop(
+    db: asyncpg.Pool, prefix: str, stack: StackEndpoints
+) -> None:
+    """Six polls of five events, one offset commit: the interval has not passed, and the
+    commit comes with the first empty poll, so a consumer that is caught up shows no lag."""
+    await produce(stack, prefix, 30)
+    consumer = CountingCommits(
+        name=f"{prefix}test-consumer",
+        bootstrap=stack.kafka_bootstrap,
+        pool=db,
+        handlers={AccountRegistered.TYPE: record_effect},
+        topics=[prefix + TOPIC],
+        dead_letters=new_producer(stack.kafka_bootstrap, client_id="test-dlq"),
+        batch_size=5,
+        commit_interval_s=120,
+    )
+    await consumer._dead_letters.start()
+
+    async def caught_up() -> bool:
+        return await committed_offsets(stack, consumer.name, prefix + TOPIC) == 30
+
+    await run_until([consumer.run], caught_up, "30 offsets committed", [consumer.stop])
+    await consumer._dead_letters.stop()
+    assert await db.fetchval("SELECT count(*) FROM effects") == 30
+    assert consumer.commits == 1

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import pytest
+from jiaodui_contracts.identity import AccountRegistered
+from jiaodui_runtime.db import connect
+from jiaodui_runtime.outbox import NOTIFY_CHANNEL, add_to_outbox
 from jiaodui_runtime.relay import OutboxRelay
+from jiaodui_runtime.wakes import Wakers
 
 from .test_relay_batches import RecordingPublisher, outbox_rows
 
@@ -27,10 +33,12 @@ async def until(condition: Callable[[], Any], *, within_s: float = 10.0) -> None
         await asyncio.sleep(0.02)
 
 
-def asleep_relay(dsn: str) -> tuple[OutboxRelay, asyncio.Event]:
+def asleep_relay(dsn: str, *, poll_interval_s: float = 60) -> tuple[OutboxRelay, asyncio.Event]:
     """A relay polling once a minute, and an event set once it waits for work (its first
     claims found nothing): a row committed after that is published only when it is woken."""
-    relay = OutboxRelay(dsn=dsn, publisher_factory=RecordingPublisher, poll_interval_s=60)
+    relay = OutboxRelay(
+        dsn=dsn, publisher_factory=RecordingPublisher, poll_interval_s=poll_interval_s
+    )
     asleep = asyncio.Event()
     sleep = relay._sleep
 
@@ -87,3 +95,34 @@ async def test_an_instance_that_does_not_lead_wakes_the_leader_with_a_notify(
             await stopped(other, waiting)
     finally:
         await stopped(leader, leading)
+
+
+async def test_rows_written_inside_an_after_commit_block_wake_the_relay_without_a_notify(
+    conn: asyncpg.Connection, fresh_database: str
+) -> None:
+    """What the consumers and queue workers do (jiaodui_runtime.wakes): the transaction
+    sends no NOTIFY (none reaches a listener) and the relay still publishes at once."""
+    relay, asleep = asleep_relay(fresh_database)
+    wakers = Wakers()
+    wakers.register(NOTIFY_CHANNEL, relay.committed)
+    heard: list[str] = []
+    listener = await connect(fresh_database)
+    await listener.add_listener(NOTIFY_CHANNEL, lambda *args: heard.append(args[2]))
+    task = asyncio.create_task(relay.run())
+    try:
+        await asyncio.wait_for(asleep.wait(), 10)
+        heard.clear()  # the relay's own start-up is not the writer's
+
+        with wakers.after_commit():
+            async with conn.transaction():
+                payload = AccountRegistered(
+                    account_id=str(uuid.uuid4()), registered_at=datetime.now(UTC)
+                )
+                await add_to_outbox(conn, payload, source="/jiaodui/test")
+
+        await until(lambda: conn.fetchval("SELECT bool_and(published_at IS NOT NULL) FROM outbox"))
+        await listener.execute("SELECT 1")  # a NOTIFY of the commit would have arrived by now
+        assert heard == []
+    finally:
+        await stopped(relay, task)
+        await listener.close()

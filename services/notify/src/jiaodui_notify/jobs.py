@@ -23,4 +23,5 @@ async def deliver(rt: ServiceRuntime) -> None:
         drain=drain,
         concurrency=s.delivery_concurrency,
         poll_interval_s=s.delivery_poll_interval_s,
+        wakers=rt.wakers,
     )

@@ -145,6 +145,7 @@ async def photo_checks(rt: ServiceRuntime) -> None:
             drain=drain,
             concurrency=s.checker_workers,
             poll_interval_s=s.checker_poll_interval_s,
+            wakers=rt.wakers,
         )
     finally:
         pool.close()

@@ -2,10 +2,11 @@
 
 The rows stay locked (``FOR UPDATE SKIP LOCKED``) while their sends run, so instances
 never send the same delivery twice; the outcomes, and NotificationSent or
-NotificationFailed in the outbox, commit together. One transaction a delivery (its claim,
-its commit) was half of the sender's work in a burst of confirmations
-(docs/notes/issue-16-session9.md); if the database fails before the commit, the batch's
-messages already sent go again (at least once, as a crash between a send and its commit did).
+NotificationFailed in the outbox, commit together, in one statement each (a statement per
+delivery and outcome was most of the sender's work in a burst of confirmations:
+docs/notes/issue-16-session9.md, -session10.md). If the database fails before the commit,
+the batch's messages already sent go again (at least once, as a crash between a send and
+its commit did).
 """
 
 from __future__ import annotations
@@ -15,16 +16,17 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+from jiaodui_contracts import Contract
 from jiaodui_contracts.notify import NotificationFailed, NotificationSent
-from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.logging import get_logger
-from jiaodui_runtime.outbox import add_to_outbox
+from jiaodui_runtime.outbox import add_many_to_outbox
 from jiaodui_runtime.privacy import scrub_text
 
 from jiaodui_notify.adapters.channels import Outgoing
 from jiaodui_notify.domain.delivery import SendError, TransientSendError
 from jiaodui_notify.state import SOURCE, Notify
 from jiaodui_notify.store import deliveries
+from jiaodui_notify.store.deliveries import Outcome
 
 _log = get_logger(__name__)
 CAPPED = "recipient_cap_exceeded"
@@ -34,8 +36,15 @@ async def send_due(pool: asyncpg.Pool, notify: Notify, *, limit: int) -> int:
     """Attempt up to ``limit`` due deliveries; return how many were attempted."""
     async with pool.acquire() as conn, conn.transaction():
         rows = await deliveries.claim_due(conn, limit=limit)
-        for row in rows:
-            await attempt(conn, notify, row)
+        outcomes = [await attempt(notify, row) for row in rows]
+        at = await deliveries.record_outcomes(conn, outcomes)
+        if at is not None:
+            events = [
+                event
+                for row, outcome in zip(rows, outcomes, strict=True)
+                if (event := outcome_event(row, outcome, at)) is not None
+            ]
+            await add_many_to_outbox(conn, events, source=SOURCE)
     return len(rows)
 
 
@@ -50,27 +59,41 @@ async def _over_cap(notify: Notify, row: asyncpg.Record) -> bool:
         return False
 
 
-async def attempt(conn: DbConnection, notify: Notify, row: asyncpg.Record) -> None:
-    attempts = row["attempts"] + 1
+async def attempt(notify: Notify, row: asyncpg.Record) -> Outcome:
+    """Send one claimed delivery (unless its recipient is over the cap): what became of it."""
+    delivery_id, attempts = row["id"], row["attempts"] + 1
     if await _over_cap(notify, row):
-        await _fail(conn, row, status="suppressed", attempts=row["attempts"], error=CAPPED)
-        return
+        return _failed(row, "suppressed", row["attempts"], CAPPED)
     try:
         await _send(notify, row)
     except SendError as exc:
         error = scrub_text(exc.reason)
         if exc.transient and not notify.retry.gives_up_after(attempts):
             delay = notify.retry.delay_after(attempts)
-            await deliveries.mark_retry(
-                conn, row["id"], attempts=attempts, delay_s=delay, error=error
+            _log.info(
+                "delivery_retry", delivery_id=str(delivery_id), attempts=attempts, error=error
             )
-            _log.info("delivery_retry", delivery_id=str(row["id"]), attempts=attempts, error=error)
-        else:
-            await _fail(conn, row, status="failed", attempts=attempts, error=error)
-        return
-    sent_at = await deliveries.mark_sent(conn, row["id"], attempts=attempts)
-    await add_to_outbox(conn, NotificationSent(**_common(row), sent_at=sent_at), source=SOURCE)
-    _log.info("delivery_sent", delivery_id=str(row["id"]), template=row["template"])
+            return Outcome(delivery_id, None, attempts, error, retry_in_s=delay)
+        return _failed(row, "failed", attempts, error)
+    _log.info("delivery_sent", delivery_id=str(delivery_id), template=row["template"])
+    return Outcome(delivery_id, "sent", attempts)
+
+
+def _failed(row: asyncpg.Record, status: str, attempts: int, error: str) -> Outcome:
+    _log.warning("delivery_failed", delivery_id=str(row["id"]), status=status, error=error)
+    return Outcome(row["id"], status, attempts, error)
+
+
+def outcome_event(row: asyncpg.Record, outcome: Outcome, at: datetime) -> Contract | None:
+    """NotificationSent or NotificationFailed for a final outcome recorded ``at``."""
+    if outcome.status == "sent":
+        return NotificationSent(**_common(row), sent_at=at)
+    if outcome.status is not None:
+        error = outcome.error or ""
+        return NotificationFailed(
+            **_common(row), error=error, attempts=outcome.attempts, failed_at=at
+        )
+    return None
 
 
 async def _send(notify: Notify, row: asyncpg.Record) -> None:
@@ -88,20 +111,6 @@ async def _send(notify: Notify, row: asyncpg.Record) -> None:
         raise
     except Exception as exc:  # a bug or an unreadable payload: retried, then failed
         raise TransientSendError(f"unexpected: {type(exc).__name__}") from exc
-
-
-async def _fail(
-    conn: DbConnection, row: asyncpg.Record, *, status: str, attempts: int, error: str
-) -> None:
-    failed_at: datetime = await deliveries.mark_final_failure(
-        conn, row["id"], status=status, attempts=attempts, error=error
-    )
-    await add_to_outbox(
-        conn,
-        NotificationFailed(**_common(row), error=error, attempts=attempts, failed_at=failed_at),
-        source=SOURCE,
-    )
-    _log.warning("delivery_failed", delivery_id=str(row["id"]), status=status, error=error)
 
 
 def _common(row: asyncpg.Record) -> dict[str, Any]:

@@ -72,41 +72,51 @@ async def claim_due(conn: DbConnection, *, limit: int) -> list[asyncpg.Record]:
     return await claim_due_many(conn, table="deliveries", columns=_CLAIMED, limit=limit)
 
 
-async def mark_sent(conn: DbConnection, delivery_id: uuid.UUID, *, attempts: int) -> datetime:
-    sent_at: datetime = await conn.fetchval(
-        "UPDATE deliveries SET status = 'sent', attempts = $2, sent_at = now(),"
-        " updated_at = now(), sealed = NULL, error = NULL WHERE id = $1 RETURNING sent_at",
-        delivery_id,
-        attempts,
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one attempt: ``status`` sent, failed or suppressed (final), or None
+    (still pending: tried again in ``retry_in_s``)."""
+
+    delivery_id: uuid.UUID
+    status: str | None
+    attempts: int
+    error: str | None = None
+    retry_in_s: float = 0.0
+
+
+_RECORD_OUTCOMES = """
+UPDATE deliveries AS d SET
+    status = coalesce(o.status, d.status),
+    attempts = o.attempts,
+    error = o.error,
+    sent_at = CASE WHEN o.status = 'sent' THEN now() ELSE d.sent_at END,
+    failed_at = CASE WHEN o.status <> 'sent' THEN now() ELSE d.failed_at END,
+    next_attempt_at = CASE WHEN o.status IS NULL
+                           THEN now() + make_interval(secs => o.retry_in_s)
+                           ELSE d.next_attempt_at END,
+    sealed = CASE WHEN o.status IS NULL THEN d.sealed END,  -- kept only for a retry
+    updated_at = now()
+FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::float8[])
+    AS o (id, status, attempts, error, retry_in_s)
+WHERE d.id = o.id
+RETURNING now()
+"""
+
+
+async def record_outcomes(conn: DbConnection, outcomes: Sequence[Outcome]) -> datetime | None:
+    """Write every outcome in one statement; the time they are recorded at (the
+    transaction's: ``sent_at`` and ``failed_at``), None when there were none."""
+    if not outcomes:
+        return None
+    at: datetime | None = await conn.fetchval(
+        _RECORD_OUTCOMES,
+        [o.delivery_id for o in outcomes],
+        [o.status for o in outcomes],
+        [o.attempts for o in outcomes],
+        [o.error for o in outcomes],
+        [o.retry_in_s for o in outcomes],
     )
-    return sent_at
-
-
-async def mark_retry(
-    conn: DbConnection, delivery_id: uuid.UUID, *, attempts: int, delay_s: float, error: str
-) -> None:
-    await conn.execute(
-        "UPDATE deliveries SET attempts = $2, error = $3, updated_at = now(),"
-        " next_attempt_at = now() + make_interval(secs => $4) WHERE id = $1",
-        delivery_id,
-        attempts,
-        error,
-        delay_s,
-    )
-
-
-async def mark_final_failure(
-    conn: DbConnection, delivery_id: uuid.UUID, *, status: str, attempts: int, error: str
-) -> datetime:
-    failed_at: datetime = await conn.fetchval(
-        "UPDATE deliveries SET status = $2, attempts = $3, error = $4, failed_at = now(),"
-        " updated_at = now(), sealed = NULL WHERE id = $1 RETURNING failed_at",
-        delivery_id,
-        status,
-        attempts,
-        error,
-    )
-    return failed_at
+    return at
 
 
 async def search(

@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncpg
 from jiaodui_runtime.db import DbConnection
+from jiaodui_runtime.workqueue import wake
 
 CHANNEL = "photo_checks"
 
@@ -25,7 +26,7 @@ async def queue(conn: DbConnection, photo_id: uuid.UUID, record_id: uuid.UUID, k
         record_id,
         kind,
     )
-    await conn.execute("SELECT pg_notify($1, '')", CHANNEL)
+    await wake(conn, CHANNEL)
 
 
 async def forget_replaced(conn: DbConnection, previous: uuid.UUID) -> None:

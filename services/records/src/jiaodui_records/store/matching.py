@@ -10,6 +10,7 @@ import asyncpg
 from jiaodui_contracts.records import IdentityMatched
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.outbox import NOTIFY_CHANNEL, built_event_params, insert_built_events_sql
+from jiaodui_runtime.wakes import wake_at_commit
 
 from jiaodui_records.domain.matching import Candidate, MatchState, MatchStatus, UnmatchedReason
 
@@ -122,7 +123,7 @@ async def announce_matches(
         [r for _, r in added],
         *built_event_params(IdentityMatched, source=source, at=at),
     )
-    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+    await wake_at_commit(conn, NOTIFY_CHANNEL)
 
 
 async def states(conn: DbConnection, account_ids: list[uuid.UUID]) -> dict[uuid.UUID, MatchState]:

@@ -22,6 +22,7 @@ from jiaodui_contracts.records import RECORDS_PER_EVENT, RecordsImported
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.idcard import ID_TYPES
 from jiaodui_runtime.outbox import NOTIFY_CHANNEL, outbox_headers
+from jiaodui_runtime.wakes import wake_at_commit
 
 from jiaodui_records.domain.rows import (
     COLUMNS,
@@ -399,7 +400,7 @@ async def publish(conn: DbConnection, import_id: uuid.UUID) -> tuple[int, int]:
     assert row is not None
     created, touched = int(row["created"]), int(row["changed"])
     if touched:
-        await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+        await wake_at_commit(conn, NOTIFY_CHANNEL)
     return created, touched - created
 
 

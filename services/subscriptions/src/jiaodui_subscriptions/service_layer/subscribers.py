@@ -14,6 +14,7 @@ from jiaodui_runtime.auth import Principal
 from jiaodui_runtime.db import DbConnection
 from jiaodui_runtime.errors import Problem
 from jiaodui_runtime.outbox import add_to_outbox
+from jiaodui_runtime.workqueue import wake
 
 from jiaodui_subscriptions.domain.catalogue import PING_TYPE, scopes_for, unknown_types
 from jiaodui_subscriptions.domain.network import UrlNotAllowed
@@ -26,6 +27,7 @@ from jiaodui_subscriptions.domain.signing import (
 from jiaodui_subscriptions.service_layer.access import check_institution, subscriber_in_scope
 from jiaodui_subscriptions.state import SOURCE, Subscriptions
 from jiaodui_subscriptions.store import deliveries, subscribers
+from jiaodui_subscriptions.store.deliveries import WAKE_CHANNEL
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +141,7 @@ async def change(
         if types is not None and types != sorted(row["event_types"]):
             await _announce(conn, updated)
         if switched_on:
-            await conn.execute("SELECT pg_notify('webhooks', '')")
+            await wake(conn, WAKE_CHANNEL)
     return updated
 
 
