@@ -190,3 +190,17 @@ async def test_a_secret_keys_the_subject_hash(redis: Redis) -> None:
     assert await one.hit("13800000000", [Limit(1, 60)]) is not None
     # another secret, another key: the hash cannot be looked up without the secret
     assert await two.hit("13800000000", [Limit(1, 60)]) is None
+
+
+async def test_hit_each_counts_a_subject_named_twice_twice_in_the_ledger(
+    redis: Redis, pool: asyncpg.Pool
+) -> None:
+    namespace = f"test-{uuid.uuid4().hex[:8]}"
+    limiter = RateLimiter(redis, namespace, ledger=CounterLedger(pool))
+    limits = [Limit(3, 60)]
+    assert await limiter.hit_each(["x", "x", "y"], limits) == [None, None, None]
+    await redis.delete(*await rate_limit_keys(redis, namespace))  # the wipe, epoch included
+
+    # x: 2 before the wipe (restored from the ledger), so its second attempt here is refused
+    answers = await limiter.hit_each(["x", "y", "x"], limits)
+    assert answers[:2] == [None, None] and answers[2] is not None

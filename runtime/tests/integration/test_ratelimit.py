@@ -54,3 +54,15 @@ async def test_several_subjects_are_limited_together(limiter: RateLimiter) -> No
     # account-1 is full: refused, and phone-c is not charged for the refusal
     assert await limiter.hit(["phone-c", "account-1"], limits) is not None
     assert await limiter.hit("phone-c", [Limit(1, 60)]) is None
+
+
+async def test_hit_each_answers_as_one_hit_after_another(limiter: RateLimiter) -> None:
+    limits = [Limit(2, 60)]
+    answers = await limiter.hit_each(["a", "b", "a", "a", "b"], limits)
+    assert [a is None for a in answers] == [True, True, True, False, True]
+    wait = answers[3]
+    assert wait is not None and 0 < wait <= 60
+    # refusals were not counted, the rest were: both subjects are full now
+    assert await limiter.hit("a", limits) is not None
+    assert await limiter.hit("b", limits) is not None
+    assert await limiter.hit_each([], limits) == []

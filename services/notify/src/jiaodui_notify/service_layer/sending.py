@@ -12,6 +12,7 @@ its commit did).
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -36,7 +37,8 @@ async def send_due(pool: asyncpg.Pool, notify: Notify, *, limit: int) -> int:
     """Attempt up to ``limit`` due deliveries; return how many were attempted."""
     async with pool.acquire() as conn, conn.transaction():
         rows = await deliveries.claim_due(conn, limit=limit)
-        outcomes = [await attempt(notify, row) for row in rows]
+        capped = await _over_cap(notify, rows)
+        outcomes = [await attempt(notify, row, over_cap=row["id"] in capped) for row in rows]
         at = await deliveries.record_outcomes(conn, outcomes)
         if at is not None:
             events = [
@@ -48,21 +50,28 @@ async def send_due(pool: asyncpg.Pool, notify: Notify, *, limit: int) -> int:
     return len(rows)
 
 
-async def _over_cap(notify: Notify, row: asyncpg.Record) -> bool:
-    if notify.limiter is None or row["attempts"] > 0:
-        return False
-    subject = hashlib.sha256(f"{row['channel']}:{row['recipient_key']}".encode()).hexdigest()
+async def _over_cap(notify: Notify, rows: list[asyncpg.Record]) -> set[uuid.UUID]:
+    """The deliveries whose recipient is over the cap, each first attempt counted against
+    it (in one round trip to Redis for the batch)."""
+    first = [row for row in rows if row["attempts"] == 0]
+    if notify.limiter is None or not first:
+        return set()
+    subjects = [
+        "to:" + hashlib.sha256(f"{row['channel']}:{row['recipient_key']}".encode()).hexdigest()[:32]
+        for row in first
+    ]
     try:
-        return await notify.limiter.hit(f"to:{subject[:32]}", notify.caps) is not None
+        waits = await notify.limiter.hit_each(subjects, notify.caps)
     except Exception as exc:  # Redis down: sending matters more than the cap
         _log.warning("recipient_cap_unavailable", error=repr(exc))
-        return False
+        return set()
+    return {row["id"] for row, wait in zip(first, waits, strict=True) if wait is not None}
 
 
-async def attempt(notify: Notify, row: asyncpg.Record) -> Outcome:
-    """Send one claimed delivery (unless its recipient is over the cap): what became of it."""
+async def attempt(notify: Notify, row: asyncpg.Record, *, over_cap: bool = False) -> Outcome:
+    """Send one claimed delivery, unless its recipient is ``over_cap``: what became of it."""
     delivery_id, attempts = row["id"], row["attempts"] + 1
-    if await _over_cap(notify, row):
+    if over_cap:
         return _failed(row, "suppressed", row["attempts"], CAPPED)
     try:
         await _send(notify, row)
