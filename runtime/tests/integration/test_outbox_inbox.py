@@ -30,7 +30,7 @@ from jiaodui_runtime.testing.stack import StackEndpoints
 from jiaodui_runtime.wakes import Wakers
 from pydantic import BaseModel
 
-from .test_relay_wake import asleep_relay
+from .test_relay_wake import asleep_relay, outbox_listener
 
 pytestmark = pytest.mark.integration
 TOPIC = "identity.events"
@@ -121,9 +121,10 @@ def consumer_for(
     pool: asyncpg.Pool,
     prefix: str,
     handler: AnyHandler = record_effect,
+    cls: type[EventConsumer] = EventConsumer,
     **kwargs: Any,
 ) -> EventConsumer:
-    return EventConsumer(
+    return cls(
         name=f"{prefix}test-consumer",
         bootstrap=stack.kafka_bootstrap,
         pool=pool,
@@ -299,14 +300,8 @@ async def test_consumer_crash_between_db_commit_and_offset_commit_applies_once(
     ids = [str(uuid.uuid4()) for _ in range(30)]
     await write_events(db, ids)
     relay = relay_for(stack, fresh_database, prefix)
-    consumer = CrashBeforeOffsetCommit(
-        name=f"{prefix}test-consumer",
-        bootstrap=stack.kafka_bootstrap,
-        pool=db,
-        handlers={AccountRegistered.TYPE: record_effect},
-        topics=[prefix + TOPIC],
-        dead_letters=new_producer(stack.kafka_bootstrap, client_id="test-dlq"),
-    )
+    consumer = consumer_for(stack, db, prefix, cls=CrashBeforeOffsetCommit)
+    assert isinstance(consumer, CrashBeforeOffsetCommit)
     await consumer._dead_letters.start()
 
     async def applied_once_with_redelivery() -> bool:
@@ -483,9 +478,7 @@ async def test_a_consumers_outbox_rows_wake_the_relay_once_its_batch_committed(
 
     consumer = consumer_for(stack, db, prefix, handler=forward, wakers=wakers)
     await consumer._dead_letters.start()
-    heard: list[str] = []
-    listener = await connect(fresh_database)
-    await listener.add_listener(NOTIFY_CHANNEL, lambda *args: heard.append(args[2]))
+    listener, heard = await outbox_listener(fresh_database)
     relaying = asyncio.create_task(relay.run())
     try:
         await asyncio.wait_for(asleep.wait(), 10)
@@ -539,16 +532,10 @@ async def test_offsets_are_committed_per_interval_and_once_the_events_stop(
     """Six polls of five events, one offset commit: the interval has not passed, and the
     commit comes with the first empty poll, so a consumer that is caught up shows no lag."""
     await produce(stack, prefix, 30)
-    consumer = CountingCommits(
-        name=f"{prefix}test-consumer",
-        bootstrap=stack.kafka_bootstrap,
-        pool=db,
-        handlers={AccountRegistered.TYPE: record_effect},
-        topics=[prefix + TOPIC],
-        dead_letters=new_producer(stack.kafka_bootstrap, client_id="test-dlq"),
-        batch_size=5,
-        commit_interval_s=120,
+    consumer = consumer_for(
+        stack, db, prefix, cls=CountingCommits, batch_size=5, commit_interval_s=120
     )
+    assert isinstance(consumer, CountingCommits)
     await consumer._dead_letters.start()
 
     async def caught_up() -> bool:

@@ -50,6 +50,14 @@ def asleep_relay(dsn: str, *, poll_interval_s: float = 60) -> tuple[OutboxRelay,
     return relay, asleep
 
 
+async def outbox_listener(dsn: str) -> tuple[asyncpg.Connection, list[str]]:
+    """A connection listening on the relay's channel, and the payloads it has heard."""
+    heard: list[str] = []
+    listener = await connect(dsn)
+    await listener.add_listener(NOTIFY_CHANNEL, lambda *args: heard.append(args[2]))
+    return listener, heard
+
+
 async def stopped(relay: OutboxRelay, task: asyncio.Task[None]) -> None:
     relay.stop()
     await asyncio.wait_for(task, 10)
@@ -105,9 +113,7 @@ async def test_rows_written_inside_an_after_commit_block_wake_the_relay_without_
     relay, asleep = asleep_relay(fresh_database)
     wakers = Wakers()
     wakers.register(NOTIFY_CHANNEL, relay.committed)
-    heard: list[str] = []
-    listener = await connect(fresh_database)
-    await listener.add_listener(NOTIFY_CHANNEL, lambda *args: heard.append(args[2]))
+    listener, heard = await outbox_listener(fresh_database)
     task = asyncio.create_task(relay.run())
     try:
         await asyncio.wait_for(asleep.wait(), 10)
