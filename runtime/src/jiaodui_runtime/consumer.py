@@ -315,11 +315,11 @@ class EventConsumer:
                 if handled and (due or not batches):
                     # One commit per interval, not per poll: a commit is a broker round trip
                     # and a write to __consumer_offsets, and while events trickle in (a burst
-                    # of confirmations: a poll of one or two events each) one per poll cost
-                    # more than the events (docs/notes/issue-16-session10.md). What was
-                    # handled and not committed when an instance dies comes again, and the
-                    # inbox drops it. The commit overlaps the next poll; one at a time keeps
-                    # the committed offsets increasing.
+                    # of confirmations: polls of one or two events) that was a commit for
+                    # every event or two (docs/notes/issue-16-session10.md). What was handled
+                    # and not committed when an instance dies comes again, and the inbox
+                    # drops it. The commit overlaps the next poll; one at a time keeps the
+                    # committed offsets increasing.
                     if committing is not None:
                         await committing
                     committing = asyncio.create_task(self._commit(consumer, handled))

@@ -269,7 +269,7 @@ async def test_a_poison_event_goes_to_the_dlq_with_its_error_and_the_rest_go_on(
     await fixed._dead_letters.stop()
 
 
-async def test_bulk_outbox_writes_with_copy(db: asyncpg.Pool) -> None:
+async def test_bulk_outbox_writes_keep_order_keys_and_headers(db: asyncpg.Pool) -> None:
     now = datetime.now(UTC)
     payloads = [
         AccountRegistered(account_id=str(uuid.uuid4()), registered_at=now) for _ in range(3)
