@@ -204,3 +204,43 @@ async def test_hit_each_counts_a_subject_named_twice_twice_in_the_ledger(
     # x: 2 before the wipe (restored from the ledger), so its second attempt here is refused
     answers = await limiter.hit_each(["x", "y", "x"], limits)
     assert answers[:2] == [None, None] and answers[2] is not None
+
+
+class CountingKeys(LocalKeys):
+    """LocalKeys whose key can be rotated out."""
+
+    def __init__(self) -> None:
+        self.rotated = False
+
+    async def key_for(self, kid: str) -> Any:
+        return None if self.rotated else await super().key_for(kid)
+
+
+async def test_a_kept_token_is_still_refused_once_revoked_or_its_key_rotated_out(
+    redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signature is checked once per token (kept until it expires); revocation and the
+    key are looked at on every call."""
+    await redis.set(DENYLIST_EPOCH_KEY, "1")
+    keys = CountingKeys()
+    tokens = TokenVerifier(keys=keys, redis=redis, issuer="test", audience="test")
+    decoded: list[str] = []
+    decode = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda t, *a, **k: decoded.append(t) or decode(t, *a, **k))
+    one, two = token(str(uuid.uuid4())), token(str(uuid.uuid4()))
+
+    for _ in range(3):
+        assert (await tokens.verify(one)).role == "student"
+    await tokens.verify(two)
+    assert decoded == [one, two]  # the kept token was not decoded again
+
+    revoked = await tokens.verify(one)
+    await redis.set(revoked_key(revoked.token_id), "1", ex=60)
+    with pytest.raises(Problem) as caught:
+        await tokens.verify(one)
+    assert caught.value.status == 401
+
+    keys.rotated = True
+    with pytest.raises(Problem) as caught:
+        await tokens.verify(two)
+    assert caught.value.status == 401 and "known key" in caught.value.detail

@@ -12,7 +12,6 @@ from jiaodui_runtime.blobs import blob_store_from_url
 from jiaodui_runtime.migrations import load_migrations
 from jiaodui_runtime.service import ServiceDefinition, ServiceRuntime, create_app
 
-from jiaodui_photos.adapters.tokens import CachedTokenVerifier
 from jiaodui_photos.entrypoints import (
     batches,
     links,
@@ -42,7 +41,6 @@ async def build_photos(rt: ServiceRuntime) -> Photos:
         pool=rt.pool,
         blobs=blob_store_from_url(settings.blob_url),
         display_zone=display_zone(settings.display_timezone),
-        tokens=CachedTokenVerifier(rt.verifier, rt.redis),
         outbox_committed=rt.outbox_committed,
     )
 

@@ -10,7 +10,6 @@ from datetime import tzinfo
 import asyncpg
 from jiaodui_runtime.blobs import BlobStore
 
-from jiaodui_photos.adapters.tokens import CachedTokenVerifier
 from jiaodui_photos.settings import PhotosSettings
 
 SOURCE = "/jiaodui/photos"
@@ -22,7 +21,6 @@ class Photos:
     pool: asyncpg.Pool
     blobs: BlobStore
     display_zone: tzinfo
-    tokens: CachedTokenVerifier
     # wakes the outbox relay after a statement that wrote events without a NOTIFY committed
     outbox_committed: Callable[[], None]
     # batches being processed after their 202; kept so that they are not garbage-collected
