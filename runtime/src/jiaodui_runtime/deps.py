@@ -28,7 +28,7 @@ async def any_principal(request: Request) -> Principal:
     """Whoever holds a valid token, campus systems (role ``client``) included."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    if scheme.lower() != "bearer" or not token.strip():
         raise Problem(
             401,
             "unauthenticated",

@@ -72,9 +72,9 @@ class ServiceRuntime:
 
     def outbox_committed(self) -> None:
         """Outbox rows were committed without a NOTIFY in their transaction (a hot path's
-        statement): have the relay publish them now (:meth:`OutboxRelay.committed`)."""
-        if self.relay is not None:
-            self.relay.committed()
+        statement): have the relay publish them now, as :mod:`jiaodui_runtime.wakes` does
+        after a consumer's batch (:meth:`OutboxRelay.committed`)."""
+        self.wakers.wake(NOTIFY_CHANNEL)
 
 
 @dataclass(frozen=True)

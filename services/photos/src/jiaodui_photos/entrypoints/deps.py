@@ -6,9 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from jiaodui_runtime.auth import Principal
-from jiaodui_runtime.deps import require_roles
+from jiaodui_runtime.deps import any_principal, require_roles
 from jiaodui_runtime.errors import Problem
-from jiaodui_runtime.service import ServiceRuntime
 
 from jiaodui_photos.state import Photos
 
@@ -29,16 +28,7 @@ PhotosDep = Annotated[Photos, Depends(get_photos)]
 
 async def current_student(request: Request) -> Principal:
     """Like the runtime's CurrentStudent without its nested dependency (the hot path)."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Problem(
-            401,
-            "unauthenticated",
-            "A bearer token is required.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    runtime: ServiceRuntime = request.app.state.runtime
-    principal = await runtime.verifier.verify(token.strip())
+    principal = await any_principal(request)
     if principal.role != "student":
         raise Problem(403, "forbidden_role", "Your role may not do this.")
     return principal
