@@ -7,7 +7,7 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable
 
-from bench import confirm, events, imports, journeys, matching, photo_checks
+from bench import confirm, cpu, events, imports, journeys, matching, photo_checks
 from bench._db import stack_size
 from bench.procs import peak_rss
 from bench.report import Report, Row, core_speed
@@ -42,6 +42,7 @@ async def main(names: list[str]) -> None:
                 f"  {row.measure}: {row.ours:,.1f} {row.unit}"
                 + (f" vs {row.baseline:,.1f} ({row.baseline_name})" if row.baseline else "")
             )
+    report.cpu = list(cpu.WINDOWS)
     path = report.write()
     print(f"bench: wrote {path}")
 

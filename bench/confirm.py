@@ -29,6 +29,7 @@ import httpx
 from jiaodui_runtime.testing.accounts import register_and_activate
 from jiaodui_runtime.testing.stack import locate_stack
 
+from bench.cpu import measured
 from bench.report import Row
 from bench.settle import settled
 
@@ -215,8 +216,9 @@ async def confirmations() -> list[Row]:
                     assert warm.status_code == 200, warm.text
                 script = confirm_script(url, ids, student.token)
                 waited[name] = await settled()  # the previous phase's events applied
-                results[name] = await asyncio.to_thread(wrk, url, script)
-                results[name]["confirmed"] = await confirmed_count(dsn, ids)
+                with measured(f"confirm, {name}", "confirmation") as window:
+                    results[name] = await asyncio.to_thread(wrk, url, script)
+                window.units = results[name]["confirmed"] = await confirmed_count(dsn, ids)
     gateway, bare, direct, nginx = (results[k] for k in ("gateway", "bare", "direct", "nginx"))
     written = (
         f"{gateway['confirmed']:.0f} photos confirmed by the gateway run,"

@@ -19,6 +19,7 @@ from jiaodui_runtime.testing.accounts import create_staff
 from jiaodui_runtime.testing.stack import StackEndpoints, locate_stack
 
 from bench._db import UNPUBLISHED, scratch_database
+from bench.cpu import measured
 from bench.report import Row
 from bench.settle import settled
 
@@ -97,13 +98,13 @@ async def _chunks(path: Path) -> AsyncIterator[bytes]:
             yield chunk
 
 
-async def bare_copy(path: Path) -> float:
+async def bare_copy(path: Path, n: int) -> float:
     async with scratch_database("copy") as dsn:
         conn = await asyncpg.connect(dsn)
         try:
             await conn.execute(f"CREATE TABLE roster ({', '.join(f'{c} text' for c in COLUMNS)})")
             started = time.perf_counter()
-            with path.open("rb") as source:
+            with measured("bare COPY", "row", n), path.open("rb") as source:
                 await conn.copy_to_table("roster", source=source, format="csv", header=True)
             return time.perf_counter() - started
         finally:
@@ -156,10 +157,11 @@ async def bulk_import(n: int = 1_000_000) -> list[Row]:
         path = Path(folder) / "roster.csv"
         await asyncio.to_thread(write_roster, path, institution, n)
         size_mb = path.stat().st_size / 2**20
-        copy_s = await bare_copy(path)
+        copy_s = await bare_copy(path, n)
         with locate_stack() as stack:
             await settled(timeout_s=3600)  # a scenario run before still applying: not ours
-            ours_s = await imported(stack, path, n, institution)
+            with measured(f"import {n:,} rows", "row", n):
+                ours_s = await imported(stack, path, n, institution)
     return [
         Row(
             "bulk import",

@@ -23,6 +23,7 @@ from jiaodui_runtime.settings import DEV_IDENTITY_HASH_SECRET
 from jiaodui_runtime.testing.stack import locate_stack
 
 from bench._db import UNPUBLISHED
+from bench.cpu import measured
 from bench.imports import imported, write_roster
 from bench.report import Row
 from bench.settle import settled
@@ -164,10 +165,11 @@ async def matching(n: int = 1_000_000) -> list[Row]:
                 # and every other consumer of the roster (and of a scenario run before) done:
                 # their backlog would take the cascade's cores
                 await settled(timeout_s=3600)
-                started = time.perf_counter()
-                await publish_all(stack.kafka_bootstrap, messages)
-                published_s = time.perf_counter() - started
-                after = await cascade.applied(["photos", "corrections"], timeout_s=3600)
+                with measured(f"matching {n:,}", "match", n):
+                    started = time.perf_counter()
+                    await publish_all(stack.kafka_bootstrap, messages)
+                    published_s = time.perf_counter() - started
+                    after = await cascade.applied(["photos", "corrections"], timeout_s=3600)
             done = {service: published_s + s for service, s in after.items()}
             queries = {"records": MATCHED, "photos": OWNED, "corrections": OWNED}
             counts = {s: await _count(dbs[s], q, institution) for s, q in queries.items()}

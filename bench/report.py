@@ -14,6 +14,8 @@ from pathlib import Path
 from jiaodui_contracts import from_json_bytes, new_event, to_json_bytes
 from jiaodui_contracts.records import IdentityMatched
 
+from bench.cpu import Window
+
 RESULTS = Path(__file__).resolve().parents[1] / "bench-results"
 
 
@@ -41,6 +43,7 @@ class Report:
     memory: dict[str, float] = field(default_factory=dict)
     stack: str = ""  # what the databases held (bench._db.stack_size)
     speed_us: float = 0.0  # bench.report.core_speed() at the start
+    cpu: list[Window] = field(default_factory=list)  # bench.cpu.measured windows
 
     def machine(self) -> str:
         mem_kb = next(
@@ -82,8 +85,34 @@ class Report:
         if self.memory:
             lines += ["", "| process | peak RSS (MB) |", "|---|---|"]
             lines += [f"| {name} | {mb:,.0f} |" for name, mb in sorted(self.memory.items())]
+        lines += self._cpu_lines()
         notes = [f"- {r.scenario} / {r.measure}: {r.notes}" for r in self.rows if r.notes]
         return "\n".join(lines + (["", *notes] if notes else [])) + "\n"
+
+    def _cpu_lines(self, shown: int = 8) -> list[str]:
+        """What bounds each figure: the cores kept busy and whose CPU it was, per unit."""
+        if not self.cpu:
+            return []
+        lines = [
+            "",
+            f"CPU over each timed window ({os.cpu_count()} cores; bench.cpu): cores kept busy,"
+            " then µs of CPU per unit by process group, largest first",
+            "",
+            "| window | per | cores busy | µs of CPU per unit, by group |",
+            "|---|---|---|---|",
+        ]
+        for w in self.cpu:
+            ranked = w.per_unit_us()
+            total = sum(us for _, us in ranked)
+            top = [(g, us) for g, us in ranked[:shown] if us >= total / 200]  # ≥ 0.5 %
+            rest = total - sum(us for _, us in top)
+            groups = f"**{_us(total)} in all**: " + ", ".join(f"{g} {_us(us)}" for g, us in top)
+            groups += f", rest {_us(rest)}" if rest >= total / 200 else ""
+            lines.append(
+                f"| {w.label} | {w.unit} | {w.busy_cores:.2f} of {os.cpu_count()} in"
+                f" {w.elapsed_s:.1f} s | {groups if ranked else '–'} |"
+            )
+        return lines
 
     def write(self) -> Path:
         RESULTS.mkdir(exist_ok=True)
@@ -95,6 +124,7 @@ class Report:
                     "memory_mb": self.memory,
                     "stack": self.stack,
                     "core_speed_us": self.speed_us,
+                    "cpu_windows": [asdict(w) for w in self.cpu],
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -103,6 +133,10 @@ class Report:
         path = RESULTS / "results.md"
         path.write_text(self.markdown())
         return path
+
+
+def _us(value: float) -> str:
+    return f"{value:,.1f}" if value < 10 else f"{value:,.0f}"
 
 
 def core_speed(rounds: int = 5, n: int = 20_000) -> float:
