@@ -152,11 +152,6 @@ class _Head(BaseModel):
     type: str
 
 
-PEEK_FROM = 2048
-"""Values of at least this many bytes have their type read before they are parsed (a
-RecordsImported is ~32 KB: the peek costs 8 % of its parse; IdentityMatched ~660 B)."""
-
-
 def peek_type(value: bytes | None) -> str | None:
     """The ``type`` of the envelope in a Kafka value, reading nothing else; None when the
     value has none to read (it is then parsed whole, and dead-lettered as unreadable)."""
@@ -375,17 +370,19 @@ class EventConsumer:
         """``records`` less those whose type no handler wants, counted as ignored without
         their ``data`` being parsed (notify read every RecordsImported only to drop it). Not
         claimed in the inbox, as before: ignoring one again is harmless. An envelope without
-        a readable type stays, to be dead-lettered by :meth:`_handle`. A value under
-        :data:`PEEK_FROM` bytes is not peeked: parsed whole it costs little, and the peek
-        would cost ~2.5 µs of each IdentityMatched of a matching burst (15 % of its parse).
-        Nor is one whose guessed type (:func:`guess_type`) a handler takes: a wrong guess
-        only costs its parse (the typed reader checks the type; an unwanted one is counted
-        by :meth:`_apply_all`), and the exact peek parses as much as ~8 % of the event."""
+        a readable type stays, to be dead-lettered by :meth:`_handle`.
+
+        The type is guessed first (:func:`guess_type`, ~0.3 µs); an event whose guess a
+        handler takes is kept at once (a wrong guess only costs its parse: the typed reader
+        checks the type, and :meth:`_apply_all` counts an unwanted one). Any other is peeked
+        exactly (~2.5 µs), whatever its size: a small one used to be parsed whole and given
+        a transaction only to be dropped — identity read each IdentityMatched of a matching
+        burst that way, 33 µs of its CPU a match (docs/notes/issue-16-session11.md)."""
         wanted: list[ConsumerRecord[Any, Any]] = []
         ignored: dict[str, int] = {}
         for record in records:
-            if len(record.value or b"") < PEEK_FROM or guess_type(record.value) in self._handlers:
-                wanted.append(record)  # an unwanted one is still counted, by _apply_all
+            if guess_type(record.value or b"") in self._handlers:
+                wanted.append(record)
                 continue
             kind = peek_type(record.value)
             if kind is None or kind in self._handlers:

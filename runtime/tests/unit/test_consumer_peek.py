@@ -1,7 +1,8 @@
 """What the consumer reads of an event before it parses it, and how much a poll takes.
 
-An event of a type no handler wants is dropped after its ``type`` alone was read (notify
-parsed every 32 KB RecordsImported whole only to drop it); a poll's record count follows
+An event of a type no handler wants is dropped after its ``type`` alone was read, big or
+small (notify parsed every 32 KB RecordsImported whole only to drop it, identity every
+IdentityMatched of a matching burst); a poll's record count follows
 the size of the events, so a poll of big events stays near ``poll_bytes``.
 """
 
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from jiaodui_contracts import new_event, to_json_bytes
 from jiaodui_contracts.identity import AccountRegistered
 from jiaodui_runtime import consumer as consumer_module
-from jiaodui_runtime.consumer import PEEK_FROM, EventConsumer, peek_type, poll_size
+from jiaodui_runtime.consumer import EventConsumer, peek_type, poll_size
 from jiaodui_runtime.testing.events import consumer_record as record
 from prometheus_client import REGISTRY
 
@@ -81,19 +82,28 @@ def test_unwanted_events_are_dropped_and_counted_before_their_data_is_parsed() -
     before = ignored("t.events")
     # data that would not even parse as an envelope's: only its type was read
     broken = envelope(UNHANDLED, "not an object")
-    big = {"records": [{"record_id": str(uuid.uuid4())}] * 60}  # > PEEK_FROM
+    big = {"records": [{"record_id": str(uuid.uuid4())}] * 60}
     records = [
         record(0, registered()),
         record(1, envelope(UNHANDLED, big)),
         record(2, b"not json" * 300),  # unreadable: kept, to be dead-lettered with its error
-        record(3, broken + b" " * PEEK_FROM),
+        record(3, broken),
         record(4, registered()),
-        record(5, envelope(UNHANDLED, {"records": []})),  # small: parsed whole, as before
+        record(5, envelope(UNHANDLED, {"records": []})),  # small: dropped as well
+        record(6, b"{"),  # small and unreadable: kept
     ]
-    assert len(records[1].value) >= PEEK_FROM
     wanted = consumer()._wanted(records)
-    assert [r.offset for r in wanted] == [0, 2, 4, 5]
-    assert ignored("t.events") == before + 2
+    assert [r.offset for r in wanted] == [0, 2, 4, 6]
+    assert ignored("t.events") == before + 3
+
+
+def test_a_poll_of_unwanted_events_only_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing of it reaches the reader (so no transaction is opened for it either)."""
+    read: list[bytes] = []
+    monkeypatch.setattr(consumer_module, "from_json_bytes", lambda v: read.append(v))
+    records = [record(i, envelope(UNHANDLED, {"n": i})) for i in range(20)]
+    assert consumer()._wanted(records) == []
+    assert read == []
 
 
 @given(
@@ -119,7 +129,7 @@ def test_small_events_come_500_to_a_poll_and_an_imports_batches_about_32() -> No
     assert poll_size([], budget=1 << 20, most=500) == 500
 
 
-def test_a_big_event_whose_guessed_type_is_wanted_is_kept_without_the_exact_peek(
+def test_an_event_whose_guessed_type_is_wanted_is_kept_without_the_exact_peek(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     peeked: list[bytes] = []
@@ -132,6 +142,5 @@ def test_a_big_event_whose_guessed_type_is_wanted_is_kept_without_the_exact_peek
     # data first, naming an unwanted type: the exact peek finds the wanted type
     decoy_unwanted = json.dumps({"data": {"type": UNHANDLED, **big}, "type": HANDLED}).encode()
     records = [record(0, wanted_big), record(1, decoy_wanted), record(2, decoy_unwanted)]
-    assert all(len(r.value) >= PEEK_FROM for r in records)
     assert [r.offset for r in consumer()._wanted(records)] == [0, 1, 2]
     assert peeked == [decoy_unwanted]
