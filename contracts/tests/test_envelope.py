@@ -151,6 +151,27 @@ def test_times_must_be_aware_and_travel_in_utc() -> None:
     assert shifted.confirmed_at.tzinfo == UTC
 
 
+def test_times_read_from_json_keep_their_instant_and_utc_stays_utc() -> None:
+    raw = to_json_bytes(new_event(confirmed(), source="/jiaodui/photos"))
+    event = from_json_bytes(raw)
+    assert event.time.tzinfo == UTC and event.time.utcoffset() == timedelta(0)
+    assert b'"time":"' + event.time.strftime("%Y-%m-%dT%H:%M:%S").encode() in to_json_bytes(event)
+    assert to_json_bytes(event) == raw  # read and written again: the same bytes, ...Z kept
+    at = event.time.astimezone(timezone(timedelta(hours=8)))
+    beijing = raw.replace(
+        event.time.isoformat().replace("+00:00", "Z").encode(),
+        at.isoformat().encode(),
+    )
+    assert beijing != raw and b"+08:00" in beijing
+    assert from_json_bytes(beijing).time == event.time  # another offset: the same instant
+    naive = raw.replace(
+        event.time.isoformat().replace("+00:00", "Z").encode(), b"2026-01-01T00:00:00"
+    )
+    assert naive != raw
+    with pytest.raises(ValidationError, match="timezone"):
+        from_json_bytes(naive)
+
+
 def test_envelope_ids_are_uuids_and_extension_attributes_survive() -> None:
     raw = to_json_bytes(new_event(confirmed(), source="/jiaodui/photos"))
     extended = raw[:-1] + b',"partitionkey":"abc"}'
