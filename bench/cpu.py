@@ -38,7 +38,10 @@ def group_of(pid: int, cmdline: bytes, load_generators: set[int]) -> str:
     if cmdline.startswith(b"postgres:"):
         words = cmdline.split()
         if len(words) > 2 and words[1] not in _PG_BACKGROUND:
-            return f"{words[2].decode(errors='replace')} (PostgreSQL)"
+            database = words[2].decode(errors="replace")
+            if database.startswith("bench_"):  # bench._db.scratch_database: the baselines'
+                return "baseline (PostgreSQL)"
+            return f"{database} (PostgreSQL)"
         return "PostgreSQL background"
     if b"kafka.Kafka" in cmdline:
         return "Kafka"

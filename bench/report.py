@@ -104,10 +104,10 @@ class Report:
         for w in self.cpu:
             ranked = w.per_unit_us()
             total = sum(us for _, us in ranked)
-            top = [(g, us) for g, us in ranked[:shown] if us >= total / 200]  # ≥ 0.5 %
+            top = [(g, us) for g, us in ranked[:shown] if us >= total / 50]  # ≥ 2 %
             rest = total - sum(us for _, us in top)
             groups = f"**{_us(total)} in all**: " + ", ".join(f"{g} {_us(us)}" for g, us in top)
-            groups += f", rest {_us(rest)}" if rest >= total / 200 else ""
+            groups += f", rest {_us(rest)}" if rest >= total / 50 else ""
             lines.append(
                 f"| {w.label} | {w.unit} | {w.busy_cores:.2f} of {os.cpu_count()} in"
                 f" {w.elapsed_s:.1f} s | {groups if ranked else '–'} |"
