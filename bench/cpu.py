@@ -31,6 +31,8 @@ SAMPLE_S = 0.5
 
 def group_of(pid: int, cmdline: bytes, load_generators: set[int]) -> str:
     """The group a process's CPU counts for."""
+    if b"bare_confirm" in cmdline:  # the confirm scenario's baseline, a child of the bench
+        return "bare endpoint"
     if pid in load_generators:
         return "load generator"
     if found := _SERVICE.search(cmdline):
