@@ -8,12 +8,15 @@ from datetime import UTC, datetime
 
 import asyncpg
 import orjson
+import pytest
 from jiaodui_contracts import new_event, to_json_bytes
 from jiaodui_contracts.examples import example_of
 from jiaodui_contracts.records import ImportedRecord, RecordsImported
 from jiaodui_corrections.store import replica
 from jiaodui_runtime.testing import StackEndpoints
 from jiaodui_runtime.testing.databases import rolled_back
+
+pytestmark = pytest.mark.integration  # corrections' database
 
 
 def imported(*records: ImportedRecord) -> bytes:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
+import pytest
 import pytest_asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,6 +24,8 @@ from jiaodui_reports.store import reports as store
 from jiaodui_runtime.db import connect
 from jiaodui_runtime.testing import StackEndpoints
 from jiaodui_runtime.testing.databases import rolled_back
+
+pytestmark = pytest.mark.integration  # reports' database
 
 
 @pytest_asyncio.fixture
