@@ -12,15 +12,11 @@ from jiaodui_runtime.errors import Problem
 from jiaodui_photos.state import Photos
 
 
-def _photos(request: Request) -> Photos:
-    photos: Photos = request.app.state.runtime.state
-    return photos
-
-
 async def get_photos(request: Request) -> Photos:
     # async on purpose: FastAPI runs a plain `def` dependency in its thread pool, a thread
     # hop per request that cost ~10 % of the confirm path's CPU
-    return _photos(request)
+    photos: Photos = request.app.state.runtime.state
+    return photos
 
 
 PhotosDep = Annotated[Photos, Depends(get_photos)]
